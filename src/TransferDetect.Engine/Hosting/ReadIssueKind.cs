@@ -1,0 +1,28 @@
+namespace TransferDetect.Engine.Hosting;
+
+/// <summary>What went wrong with an input. Each kind has a stable error id for PowerShell.</summary>
+public enum ReadIssueKind
+{
+    /// <summary>The path does not exist or cannot be opened.</summary>
+    FileUnreadable,
+    /// <summary>The file has no content.</summary>
+    EmptyFile,
+    /// <summary>The file does not start with JSON.</summary>
+    NotJson,
+    /// <summary>Text that is not JSON between records (for example a broken line in JSON lines).</summary>
+    UnexpectedContent,
+    /// <summary>The file (or its gzip stream) ends in the middle of the data.</summary>
+    Truncated,
+    /// <summary>The compressed data is damaged.</summary>
+    CorruptCompression,
+    /// <summary>A record is not valid JSON.</summary>
+    InvalidRecord,
+    /// <summary>Valid JSON, but not a record of the expected log (JSON of another shape).</summary>
+    UnexpectedShape,
+    /// <summary>A share record lacks the fields that say what was shared.</summary>
+    IncompleteRecord,
+    /// <summary>A record larger than the configured limit.</summary>
+    OversizedRecord,
+    /// <summary>More problems in a file than are reported one by one.</summary>
+    MoreIssues,
+}

@@ -1,0 +1,29 @@
+using System.Globalization;
+
+namespace TransferDetect.Engine.Hosting;
+
+/// <summary>Counts of what a scan read and skipped; nothing is dropped without being counted here.</summary>
+public sealed class ScanStatistics
+{
+    public long FilesRead { get; internal set; }
+    public long FilesWithIssues { get; internal set; }
+    public long FilesSkippedByName { get; internal set; }
+    public long DirectoriesPrunedByDate { get; internal set; }
+    public long LinksNotFollowed { get; internal set; }
+    public long Records { get; internal set; }
+    public long InvalidRecords { get; internal set; }
+    public long ForeignRecords { get; internal set; }
+    public long CandidateRecords { get; internal set; }
+    public long OutsideTimeWindow { get; internal set; }
+    public long ShareEvents { get; internal set; }
+    public long BytesRead { get; internal set; }
+    public long Issues { get; internal set; }
+
+    public string Summary() => string.Format(CultureInfo.InvariantCulture,
+        "Read {0} file(s), {1} record(s), {2:N0} byte(s) of JSON; {3} share event(s) from {4} share record(s). " +
+        "Skipped: {5} invalid record(s), {6} record(s) of another shape, {7} share record(s) outside the time window, " +
+        "{8} file(s) in folders by name, {9} folder(s) outside the time window, {10} link(s) not followed; {11} problem(s) reported in {12} file(s).",
+        FilesRead, Records, BytesRead, ShareEvents, CandidateRecords,
+        InvalidRecords, ForeignRecords, OutsideTimeWindow,
+        FilesSkippedByName, DirectoriesPrunedByDate, LinksNotFollowed, Issues, FilesWithIssues);
+}

@@ -1,0 +1,35 @@
+using System.IO;
+
+namespace TransferDetect.Engine.IO;
+
+/// <summary>Opens a log file for reading, decompressing gzip by its magic bytes (not its name).</summary>
+internal static class LogFileOpener
+{
+    public const int FileBufferSize = 1 << 16;
+
+    public static Stream Open(string path, out long fileLength)
+    {
+        var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete,
+            FileBufferSize, FileOptions.SequentialScan);
+        try
+        {
+            fileLength = file.Length;
+            if (fileLength >= 2)
+            {
+                int b0 = file.ReadByte();
+                int b1 = file.ReadByte();
+                file.Seek(0, SeekOrigin.Begin);
+                if (b0 == 0x1f && b1 == 0x8b)
+                {
+                    return new VerifiedGzipStream(file);
+                }
+            }
+            return file;
+        }
+        catch
+        {
+            file.Dispose();
+            throw;
+        }
+    }
+}

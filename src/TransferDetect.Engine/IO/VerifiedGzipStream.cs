@@ -1,0 +1,123 @@
+using System;
+using System.IO;
+using System.IO.Compression;
+using System.IO.Hashing;
+using TransferDetect.Engine.Hosting;
+
+namespace TransferDetect.Engine.IO;
+
+/// <summary>
+/// Decompresses a gzip file and, at its end, checks the gzip trailer (CRC-32 and length of the data).
+/// .NET's GZipStream returns a truncated stream's data with no error at all, so without this check
+/// a cut-off CloudTrail file would silently lose its last records.
+/// </summary>
+/// <remarks>The trailer checked is the file's last eight bytes, which describe a single-member gzip
+/// file (what CloudTrail and Azure write). A multi-member file is decompressed in full, but its
+/// trailer does not describe the whole data and is reported as a mismatch.</remarks>
+internal sealed class VerifiedGzipStream : Stream
+{
+    private readonly Stream _compressed;
+    private readonly GZipStream _gzip;
+    private readonly Crc32 _crc = new();
+    private readonly uint _expectedCrc;
+    private readonly uint _expectedLength;
+    private readonly bool _trailerPresent;
+    private long _length;
+    private bool _verified;
+
+    public VerifiedGzipStream(Stream seekableCompressed)
+    {
+        _compressed = seekableCompressed;
+        if (seekableCompressed.Length >= 18)
+        {
+            var trailer = new byte[8];
+            seekableCompressed.Seek(-8, SeekOrigin.End);
+            ReadExactly(seekableCompressed, trailer);
+            _expectedCrc = BitConverter.ToUInt32(trailer, 0);
+            _expectedLength = BitConverter.ToUInt32(trailer, 4);
+            _trailerPresent = true;
+            if (!BitConverter.IsLittleEndian)
+            {
+                _expectedCrc = ReverseBytes(_expectedCrc);
+                _expectedLength = ReverseBytes(_expectedLength);
+            }
+        }
+        seekableCompressed.Seek(0, SeekOrigin.Begin);
+        _gzip = new GZipStream(seekableCompressed, CompressionMode.Decompress, leaveOpen: false);
+    }
+
+    public override int Read(byte[] buffer, int offset, int count)
+    {
+        int n;
+        try
+        {
+            n = _gzip.Read(buffer, offset, count);
+        }
+        catch (InvalidDataException e)
+        {
+            throw new InputFormatException(ReadIssueKind.CorruptCompression,
+                $"the gzip data is damaged after {_length} decompressed byte(s): {e.Message}");
+        }
+        if (n > 0)
+        {
+            _crc.Append(new ReadOnlySpan<byte>(buffer, offset, n));
+            _length += n;
+        }
+        else if (count > 0)
+        {
+            Verify();
+        }
+        return n;
+    }
+
+    private void Verify()
+    {
+        if (_verified) return;
+        _verified = true;
+        if (!_trailerPresent)
+        {
+            throw new InputFormatException(ReadIssueKind.Truncated,
+                $"the gzip file is too short ({_compressed.Length} byte(s)) to hold a complete stream");
+        }
+        uint crc = _crc.GetCurrentHashAsUInt32();
+        uint length = unchecked((uint)_length);
+        if (crc != _expectedCrc || length != _expectedLength)
+        {
+            throw new InputFormatException(ReadIssueKind.Truncated,
+                $"the gzip stream is truncated or damaged: {_length} byte(s) decompressed, but the gzip trailer " +
+                $"does not match them (CRC-32 {crc:x8} vs {_expectedCrc:x8}, length {length} vs {_expectedLength}); " +
+                "records after the damage are lost");
+        }
+    }
+
+    private static void ReadExactly(Stream s, byte[] buffer)
+    {
+        int read = 0;
+        while (read < buffer.Length)
+        {
+            int n = s.Read(buffer, read, buffer.Length - read);
+            if (n == 0) throw new EndOfStreamException();
+            read += n;
+        }
+    }
+
+    private static uint ReverseBytes(uint v) =>
+        (v >> 24) | ((v >> 8) & 0xFF00) | ((v << 8) & 0xFF0000) | (v << 24);
+
+    public long CompressedLength => _compressed.Length;
+    public override bool CanRead => true;
+    public override bool CanSeek => false;
+    public override bool CanWrite => false;
+    public override long Length => throw new NotSupportedException();
+    public override long Position { get => _length; set => throw new NotSupportedException(); }
+    public override void Flush() { }
+    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+    public override void SetLength(long value) => throw new NotSupportedException();
+    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing) _gzip.Dispose();
+        base.Dispose(disposing);
+    }
+}

@@ -1,0 +1,67 @@
+using System;
+
+namespace TransferDetect.Engine.Model;
+
+/// <summary>
+/// One grant or revocation of access to data, normalised across providers. A log record that
+/// grants to three accounts becomes three share events with the same <see cref="EventId"/>.
+/// </summary>
+public sealed class ShareEvent
+{
+    /// <summary>The provider's record id (CloudTrail eventID).</summary>
+    public string? EventId { get; init; }
+
+    public Provider Provider { get; init; }
+
+    /// <summary>The provider's operation name (CloudTrail eventName).</summary>
+    public string Operation { get; init; } = "";
+
+    /// <summary>The service that recorded it (CloudTrail eventSource).</summary>
+    public string? EventSource { get; init; }
+
+    /// <summary>When the call was made, in UTC.</summary>
+    public DateTime EventTime { get; init; }
+
+    /// <summary>The identity that made the call (an ARN where the log has one).</summary>
+    public string? Actor { get; init; }
+
+    /// <summary>The account of the identity that made the call.</summary>
+    public string? ActorAccountId { get; init; }
+
+    public string? SourceIp { get; init; }
+
+    public string? UserAgent { get; init; }
+
+    /// <summary>The AWS service that made the call on the actor's behalf (userIdentity.invokedBy).</summary>
+    public string? InvokedBy { get; init; }
+
+    /// <summary>The account that owns the resource (CloudTrail recipientAccountId). Always trusted.</summary>
+    public string? AccountId { get; init; }
+
+    public string? Region { get; init; }
+
+    /// <summary>EbsSnapshot, Ami, RdsSnapshot, RdsClusterSnapshot, RedshiftSnapshot, ...</summary>
+    public string ResourceType { get; init; } = "";
+
+    public string? ResourceId { get; init; }
+
+    public ShareAction Action { get; init; }
+
+    /// <summary>The principal given (or losing) access: an account id, an ARN, "all", ...</summary>
+    public string? Grantee { get; init; }
+
+    public GranteeType GranteeType { get; init; }
+
+    /// <summary>False when the provider recorded an error: an attempt, never a share.</summary>
+    public bool Succeeded { get; init; }
+
+    public string? ErrorCode { get; init; }
+
+    public string? ErrorMessage { get; init; }
+
+    /// <summary>Where the record was read.</summary>
+    public SourceLocation? Source { get; init; }
+
+    public override string ToString() =>
+        $"{Operation} {Action} {ResourceType} {ResourceId} -> {GranteeType} {Grantee}";
+}
