@@ -11,9 +11,10 @@ public sealed class HeadlessHost : PSHost
 {
     private readonly HeadlessUserInterface _ui;
 
-    public HeadlessHost(TextWriter output, TextWriter errors, int width)
+    /// <param name="plain">True when output is not a terminal: escape sequences (colours) are removed.</param>
+    public HeadlessHost(TextWriter output, TextWriter errors, int width, bool plain)
     {
-        _ui = new HeadlessUserInterface(output, errors, width);
+        _ui = new HeadlessUserInterface(output, errors, width, plain);
     }
 
     public override CultureInfo CurrentCulture => CultureInfo.CurrentCulture;

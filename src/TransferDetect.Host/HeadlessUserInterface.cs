@@ -2,6 +2,7 @@ using System.Collections.ObjectModel;
 using System.Management.Automation;
 using System.Management.Automation.Host;
 using System.Security;
+using System.Text.RegularExpressions;
 
 namespace TransferDetect.Host;
 
@@ -9,17 +10,25 @@ namespace TransferDetect.Host;
 internal sealed class HeadlessUserInterface : PSHostUserInterface
 {
     private const string NoPrompt = "The headless host cannot prompt: pass every input as a parameter.";
+    private static readonly Regex Escapes = new("\u001b(\\[[0-9;?]*[ -/]*[@-~]|\\][^\u0007\u001b]*(\u0007|\u001b\\\\))", RegexOptions.Compiled);
     private readonly TextWriter _out;
     private readonly TextWriter _err;
+    private readonly bool _plain;
 
-    public HeadlessUserInterface(TextWriter output, TextWriter errors, int width)
+    /// <param name="plain">True when the writers are not a terminal: colour and other escape sequences are removed.</param>
+    public HeadlessUserInterface(TextWriter output, TextWriter errors, int width, bool plain)
     {
         _out = output;
         _err = errors;
+        _plain = plain;
         RawUI = new HeadlessRawUserInterface(width);
     }
 
     public override PSHostRawUserInterface RawUI { get; }
+
+    public override bool SupportsVirtualTerminal => !_plain;
+
+    private string Clean(string value) => _plain && value.IndexOf('\u001b') >= 0 ? Escapes.Replace(value, "") : value;
 
     public override string ReadLine() => throw new PSInvalidOperationException(NoPrompt);
     public override SecureString ReadLineAsSecureString() => throw new PSInvalidOperationException(NoPrompt);
@@ -28,13 +37,13 @@ internal sealed class HeadlessUserInterface : PSHostUserInterface
     public override PSCredential PromptForCredential(string caption, string message, string userName, string targetName) => throw new PSInvalidOperationException(NoPrompt);
     public override PSCredential PromptForCredential(string caption, string message, string userName, string targetName, PSCredentialTypes allowedCredentialTypes, PSCredentialUIOptions options) => throw new PSInvalidOperationException(NoPrompt);
 
-    public override void Write(string value) => _out.Write(value);
-    public override void Write(ConsoleColor foregroundColor, ConsoleColor backgroundColor, string value) => _out.Write(value);
-    public override void WriteLine(string value) => _out.WriteLine(value);
-    public override void WriteErrorLine(string value) => _err.WriteLine(value);
-    public override void WriteDebugLine(string message) => _err.WriteLine("DEBUG: " + message);
-    public override void WriteVerboseLine(string message) => _err.WriteLine("VERBOSE: " + message);
-    public override void WriteWarningLine(string message) => _err.WriteLine("WARNING: " + message);
+    public override void Write(string value) => _out.Write(Clean(value));
+    public override void Write(ConsoleColor foregroundColor, ConsoleColor backgroundColor, string value) => _out.Write(Clean(value));
+    public override void WriteLine(string value) => _out.WriteLine(Clean(value));
+    public override void WriteErrorLine(string value) => _err.WriteLine(Clean(value));
+    public override void WriteDebugLine(string message) => _err.WriteLine("DEBUG: " + Clean(message));
+    public override void WriteVerboseLine(string message) => _err.WriteLine("VERBOSE: " + Clean(message));
+    public override void WriteWarningLine(string message) => _err.WriteLine("WARNING: " + Clean(message));
     public override void WriteProgress(long sourceId, ProgressRecord record) { }
     public override void WriteInformation(InformationRecord record) { }
 }

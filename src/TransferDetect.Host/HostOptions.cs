@@ -7,7 +7,7 @@ public sealed class HostOptions
     public string? File { get; private set; }
     public List<string> FileArguments { get; } = new();
     public string? ModulePath { get; private set; }
-    public int Width { get; private set; } = 160;
+    public int Width { get; private set; } = 200;
     public bool ShowHelp { get; private set; }
 
     public const string Usage =
@@ -18,7 +18,7 @@ public sealed class HostOptions
         "\n" +
         "  -Module <path>  the TransferDetect.psd1 to import (default: the built module in out/TransferDetect,\n" +
         "                  or the TRANSFERDETECT_MODULE environment variable)\n" +
-        "  -Width <n>      the width tables are laid out for (default 160)\n" +
+        "  -Width <n>      the width tables are laid out for (default 200)\n" +
         "\n" +
         "Output is rendered through the module's format views. The exit code is 1 when the script throws or\n" +
         "a command in it raises a terminating error (a -File script stops at its first one), the code given\n" +

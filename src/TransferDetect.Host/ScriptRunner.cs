@@ -27,19 +27,13 @@ public static class ScriptRunner
             return 2;
         }
 
-        var host = new HeadlessHost(output, errors, options.Width);
+        bool plain = !WritesToTerminal(output);
+        var host = new HeadlessHost(output, errors, options.Width, plain);
         var iss = InitialSessionState.CreateDefault2();
         if (OperatingSystem.IsWindows()) iss.ExecutionPolicy = Microsoft.PowerShell.ExecutionPolicy.Bypass;
         using var runspace = RunspaceFactory.CreateRunspace(host, iss);
         runspace.Open();
         runspace.SessionStateProxy.SetVariable("global:" + TerminatingCount, 0);
-        if (!WritesToTerminal(output))
-        {
-            // Colour escapes are noise in files, pipes and test output.
-            using var plain = PowerShell.Create();
-            plain.Runspace = runspace;
-            plain.AddScript("$PSStyle.OutputRendering = 'PlainText'").Invoke();
-        }
 
         using (var import = PowerShell.Create())
         {
@@ -71,7 +65,8 @@ public static class ScriptRunner
                 return 2;
             }
             var (named, positional) = BindFileArguments(runspace, file, options.FileArguments);
-            ps.AddScript(Trap + "& $args[0] @($args[1]) @($args[2])")
+            // Splatting needs variables: param() first, then the trap, then the call.
+            ps.AddScript("param($__tdFile, $__tdNamed, $__tdPositional) " + Trap + "& $__tdFile @__tdNamed @__tdPositional")
               .AddArgument(file).AddArgument(named).AddArgument(positional);
         }
         ps.Commands.Commands[0].MergeMyResults(PipelineResultTypes.Error, PipelineResultTypes.Output);

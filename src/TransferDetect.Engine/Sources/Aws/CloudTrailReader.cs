@@ -251,9 +251,12 @@ public sealed class CloudTrailReader
     /// <summary>System.Text.Json messages name a .NET type path; keep the part about the place.</summary>
     private static string CleanJsonMessage(JsonException e)
     {
-        string m = e.Message;
-        int cut = m.IndexOf(" Path:", StringComparison.Ordinal);
-        string head = cut > 0 ? m.Substring(0, cut) : m;
+        string head = e.Message;
+        foreach (var marker in new[] { " Path:", " LineNumber:" })
+        {
+            int cut = head.IndexOf(marker, StringComparison.Ordinal);
+            if (cut > 0) head = head.Substring(0, cut);
+        }
         return e.BytePositionInLine is long col ? $"{head.TrimEnd('.')} (at byte {col} of the record)" : head;
     }
 }

@@ -1,0 +1,145 @@
+using System.Text.Json;
+using TransferDetect.Host;
+using TransferDetect.Tests;
+using Xunit;
+
+namespace TransferDetect.Module.Tests;
+
+/// <summary>The headless host: what it prints through the format views, and its exit codes.</summary>
+public class HostTests
+{
+    private static (int Exit, string Out, string Err) Run(params string[] args)
+    {
+        var output = new StringWriter();
+        var errors = new StringWriter();
+        int exit = ScriptRunner.Run(HostOptions.Parse(args), output, errors);
+        return (exit, output.ToString(), errors.ToString());
+    }
+
+    [Fact]
+    public void Example_hunt_prints_the_findings_table_of_the_sample_data()
+    {
+        var (exit, output, errors) = Run("-File", Path.Combine(RepoPaths.Root, "examples", "hunt.ps1"));
+        Assert.Equal("", errors);
+        Assert.Equal(0, exit);
+        string[] lines = output.Split('\n').Select(l => l.TrimEnd('\r')).ToArray();
+        Assert.Contains(lines, l => l.StartsWith("Severity EventTime (UTC)", StringComparison.Ordinal) && l.TrimEnd().EndsWith("Grantee", StringComparison.Ordinal));
+        string[] rows = lines.Where(l => l.StartsWith("Critical ") || l.StartsWith("High ") || l.StartsWith("Low ") || l.StartsWith("Medium ")).Select(l => string.Join(' ', l.Split(' ', StringSplitOptions.RemoveEmptyEntries))).ToArray();
+        Assert.Equal(
+            new[]
+            {
+                "Low 2026-11-02 11:22:09 ModifyDBSnapshotAttribute customers-prod-2026-11-01 False 999988887777",
+                "Critical 2026-11-02 11:25:44 ModifyDBClusterSnapshotAttribute orders-aurora-final True all",
+                "High 2026-11-02 11:27:30 AuthorizeSnapshotAccess dw-nightly-2026-11-01 True 999988887777",
+                "High 2026-11-02 09:01:12 ModifySnapshotAttribute snap-0a1b2c3d4e5f60718 True 999988887777",
+                "Critical 2026-11-02 14:05:51 ModifySnapshotAttribute snap-0badc0ffee0000001 True all",
+                "High 2026-11-02 14:07:19 ModifyImageAttribute ami-0f1e2d3c4b5a69788 True arn:aws:organizations::999988887777:organization/o-zz9y8x7w6v",
+            },
+            rows);
+        Assert.Contains("6 finding(s): 2 Critical, 3 High, 1 Low", output);
+        Assert.DoesNotContain("\u001b[", output);
+    }
+
+    [Fact]
+    public void Example_hunt_writes_a_report_when_asked()
+    {
+        string report = Path.Combine(RepoPaths.NewTempDirectory(), "out.jsonl");
+        var (exit, _, errors) = Run("-File", Path.Combine(RepoPaths.Root, "examples", "hunt.ps1"), "-ReportPath", report, "-StartTime", "2026-11-02T12:00:00Z");
+        Assert.Equal("", errors);
+        Assert.Equal(0, exit);
+        var ids = File.ReadAllLines(report).Select(l => JsonDocument.Parse(l).RootElement.GetProperty("ResourceId").GetString()).ToArray();
+        Assert.Equal(new[] { "snap-0badc0ffee0000001", "ami-0f1e2d3c4b5a69788" }, ids);
+    }
+
+    [Fact]
+    public void Share_events_render_through_their_table_view()
+    {
+        RepoPaths.RequireSharedData();
+        var (exit, output, errors) = Run("-Command", $"Get-SnapshotShareEvent -LiteralPath '{Path.Combine(RepoPaths.Stratus, "aws.exfiltration.rds-share-snapshot.json")}'");
+        Assert.Equal("", errors);
+        Assert.Equal(0, exit);
+        string[] lines = output.Split('\n').Select(l => string.Join(' ', l.Split(' ', StringSplitOptions.RemoveEmptyEntries))).Where(l => l.Length > 0).ToArray();
+        Assert.Equal(
+            new[]
+            {
+                "EventTime (UTC) Operation Action ResourceId Succeeded Grantee",
+                "--------------- --------- ------ ---------- --------- -------",
+                "2024-08-01 12:38:06 ModifyDBSnapshotAttribute Add exfiltration True 503161813013",
+            },
+            lines);
+    }
+
+    [Fact]
+    public void Successful_script_exits_zero_and_prints_its_output()
+    {
+        var (exit, output, _) = Run("-Command", "'hello from the host'");
+        Assert.Equal(0, exit);
+        Assert.Equal("hello from the host", output.Trim());
+    }
+
+    [Fact]
+    public void Thrown_error_exits_one_and_is_shown()
+    {
+        var (exit, output, errors) = Run("-Command", "'before'; throw 'the script failed'; 'never'");
+        Assert.Equal(1, exit);
+        Assert.Contains("before", output);
+        Assert.DoesNotContain("never", output);
+        Assert.Contains("the script failed", errors);
+    }
+
+    [Fact]
+    public void Terminating_cmdlet_error_exits_one_and_the_next_statement_still_runs()
+    {
+        string zone = Path.Combine(RepoPaths.NewTempDirectory(), "zone.json");
+        File.WriteAllText(zone, """{"aws":{"acounts":[]}}""");
+        var (exit, output, errors) = Run("-Command", $"@() | Find-ExternalShare -TrustZonePath '{zone}'; 'next statement'");
+        Assert.Equal(1, exit);
+        Assert.Contains("unknown key 'aws.acounts'", errors);
+        Assert.Contains("next statement", output);
+    }
+
+    [Fact]
+    public void Non_terminating_errors_are_shown_and_exit_zero()
+    {
+        var (exit, _, errors) = Run("-Command", "Get-SnapshotShareEvent -Path ./no/such/place.json");
+        Assert.Equal(0, exit);
+        Assert.Contains("no/such/place.json", errors);
+    }
+
+    [Fact]
+    public void Exit_statement_sets_the_exit_code()
+    {
+        Assert.Equal(3, Run("-Command", "exit 3").Exit);
+    }
+
+    [Fact]
+    public void File_arguments_bind_by_name_switch_and_position()
+    {
+        string dir = RepoPaths.NewTempDirectory();
+        string script = Path.Combine(dir, "args.ps1");
+        File.WriteAllText(script, "param([string]$Name, [switch]$Loud, [int]$Count, [string]$Rest)\n\"$Name|$Loud|$Count|$Rest\"");
+        var (exit, output, errors) = Run("-File", script, "-Name", "snap-1", "-Loud", "-Count:4", "tail");
+        Assert.Equal("", errors);
+        Assert.Equal(0, exit);
+        Assert.Equal("snap-1|True|4|tail", output.Trim());
+    }
+
+    [Fact]
+    public void Prompts_fail_instead_of_waiting_for_input()
+    {
+        var (exit, _, errors) = Run("-Command", "$Host.UI.ReadLine()");
+        Assert.Equal(1, exit);
+        Assert.Contains("cannot prompt", errors);
+    }
+
+    [Theory]
+    [InlineData(new string[0], "exactly one of -Command or -File")]
+    [InlineData(new[] { "-Command", "1", "-File", "x.ps1" }, "exactly one of -Command or -File")]
+    [InlineData(new[] { "-Bogus" }, "Unknown argument '-Bogus'")]
+    [InlineData(new[] { "-Width", "5", "-Command", "1" }, "-Width takes a number")]
+    public void Bad_host_arguments_are_refused_with_a_reason(string[] args, string expected)
+    {
+        var e = Assert.Throws<ArgumentException>(() => HostOptions.Parse(args));
+        Assert.Contains(expected, e.Message);
+    }
+}
