@@ -99,7 +99,7 @@ internal static class CloudTrailJson
         File.WriteAllBytes(path, content);
         var host = new CollectingScanHost();
         var reader = new CloudTrailReader(host, options);
-        var events = reader.Read(new[] { path }).ToList();
+        var events = reader.Read(new[] { path }, TestContext.Current.CancellationToken).ToList();
         return (events, host, reader);
     }
 }

@@ -68,7 +68,7 @@ public class GzipAndFileTests
         File.WriteAllText(good, ManyShares(1));
         var host = new CollectingScanHost();
         var reader = new CloudTrailReader(host);
-        var events = reader.Read(new[] { Path.Combine(dir, "missing.json"), good }).ToList();
+        var events = reader.Read(new[] { Path.Combine(dir, "missing.json"), good }, TestContext.Current.CancellationToken).ToList();
         Assert.Single(events);
         Assert.Equal(ReadIssueKind.FileUnreadable, Assert.Single(host.Issues).Kind);
     }
@@ -88,7 +88,7 @@ public class GzipAndFileTests
 
         var host = new CollectingScanHost();
         var reader = new CloudTrailReader(host);
-        var events = reader.Read(new[] { root }).ToList();
+        var events = reader.Read(new[] { root }, TestContext.Current.CancellationToken).ToList();
 
         Assert.Equal(3, events.Count);
         Assert.EndsWith("_a.json", events[0].Source!.File);
@@ -115,7 +115,7 @@ public class GzipAndFileTests
             Window = new TimeWindow(new DateTime(2024, 8, 1, 0, 0, 0, DateTimeKind.Utc), new DateTime(2024, 8, 1, 23, 59, 59, DateTimeKind.Utc)),
         };
         var reader = new CloudTrailReader(new CollectingScanHost(), options);
-        var events = reader.Read(new[] { root }).ToList();
+        var events = reader.Read(new[] { root }, TestContext.Current.CancellationToken).ToList();
 
         Assert.Equal(new DateTime(2024, 8, 1, 0, 5, 0, DateTimeKind.Utc), Assert.Single(events).EventTime);
         // 08/02 may hold events of 08/01 delivered after midnight, so it is read (and filtered by time).

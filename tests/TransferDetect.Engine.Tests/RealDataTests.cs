@@ -18,7 +18,7 @@ public class RealDataTests
         var host = new CollectingScanHost();
         var reader = new CloudTrailReader(host);
         var detector = new ExternalShareDetector(TrustZone.Empty);
-        var findings = reader.Read(new[] { RepoPaths.Stratus }).Select(detector.Evaluate).Where(f => f != null).ToList();
+        var findings = reader.Read(new[] { RepoPaths.Stratus }, TestContext.Current.CancellationToken).Select(detector.Evaluate).Where(f => f != null).ToList();
 
         Assert.Empty(host.Issues);
         Assert.Equal(35, reader.Statistics.FilesRead);
@@ -41,7 +41,7 @@ public class RealDataTests
         RepoPaths.RequireSharedData();
         var host = new CollectingScanHost();
         var reader = new CloudTrailReader(host);
-        var events = reader.Read(new[] { Path.Combine(RepoPaths.SharedData, "otrf-security-datasets", "datasets", "atomic", "aws", "collection") }).ToList();
+        var events = reader.Read(new[] { Path.Combine(RepoPaths.SharedData, "otrf-security-datasets", "datasets", "atomic", "aws", "collection") }, TestContext.Current.CancellationToken).ToList();
         Assert.Empty(events);
         Assert.Empty(host.Issues);
         Assert.Equal(103, reader.Statistics.Records);
