@@ -5,6 +5,7 @@ using System.Text.Json.Nodes;
 using TransferDetect.Engine.Hosting;
 using TransferDetect.Engine.Model;
 using TransferDetect.Engine.Sources.Aws;
+using Xunit;
 
 namespace TransferDetect.Engine.Tests;
 
