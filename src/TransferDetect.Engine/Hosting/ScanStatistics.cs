@@ -19,6 +19,24 @@ public sealed class ScanStatistics
     public long BytesRead { get; internal set; }
     public long Issues { get; internal set; }
 
+    /// <summary>Adds the counts of a part of the scan (one file read on a worker).</summary>
+    internal void Add(ScanStatistics o)
+    {
+        FilesRead += o.FilesRead;
+        FilesWithIssues += o.FilesWithIssues;
+        FilesSkippedByName += o.FilesSkippedByName;
+        DirectoriesPrunedByDate += o.DirectoriesPrunedByDate;
+        LinksNotFollowed += o.LinksNotFollowed;
+        Records += o.Records;
+        InvalidRecords += o.InvalidRecords;
+        ForeignRecords += o.ForeignRecords;
+        CandidateRecords += o.CandidateRecords;
+        OutsideTimeWindow += o.OutsideTimeWindow;
+        ShareEvents += o.ShareEvents;
+        BytesRead += o.BytesRead;
+        Issues += o.Issues;
+    }
+
     public string Summary() => string.Format(CultureInfo.InvariantCulture,
         "Read {0} file(s), {1} record(s), {2:N0} byte(s) of JSON; {3} share event(s) from {4} share record(s). " +
         "Skipped: {5} invalid record(s), {6} record(s) of another shape, {7} share record(s) outside the time window, " +

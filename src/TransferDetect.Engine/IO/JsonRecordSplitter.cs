@@ -5,6 +5,11 @@ using System.IO;
 using System.Text;
 using System.Threading;
 using TransferDetect.Engine.Hosting;
+#if NET8_0_OR_GREATER
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+#endif
 
 namespace TransferDetect.Engine.IO;
 
@@ -88,12 +93,31 @@ internal sealed class JsonRecordSplitter
     private KeyState _keyState;
     private bool _keyIsWrapper;
 
-    public JsonRecordSplitter(Stream stream, string file, IReadOnlyList<string> wrapperKeys, int maxRecordBytes, Action<ReadIssue> report)
+    private readonly byte[][] _quotedWrapperKeys;
+    private readonly int _longestQuotedKey;
+#if NET8_0_OR_GREATER
+    private readonly bool _fast;
+    private long _keyFreeUntil;
+    private int _slowUntil = -1;
+#endif
+
+    /// <param name="vectorized">Use the 64-bytes-at-a-time scan where the state allows (net8.0); false forces the
+    /// byte-by-byte reference path, which the tests compare it with.</param>
+    public JsonRecordSplitter(Stream stream, string file, IReadOnlyList<string> wrapperKeys, int maxRecordBytes, Action<ReadIssue> report, bool vectorized = true)
     {
+#if NET8_0_OR_GREATER
+        _fast = vectorized && Vector128.IsHardwareAccelerated;
+#endif
         _stream = stream;
         _file = file;
         _wrapperKeys = new byte[wrapperKeys.Count][];
-        for (int i = 0; i < wrapperKeys.Count; i++) _wrapperKeys[i] = Encoding.UTF8.GetBytes(wrapperKeys[i]);
+        _quotedWrapperKeys = new byte[wrapperKeys.Count][];
+        for (int i = 0; i < wrapperKeys.Count; i++)
+        {
+            _wrapperKeys[i] = Encoding.UTF8.GetBytes(wrapperKeys[i]);
+            _quotedWrapperKeys[i] = Encoding.UTF8.GetBytes("\"" + wrapperKeys[i] + "\"");
+            _longestQuotedKey = Math.Max(_longestQuotedKey, _quotedWrapperKeys[i].Length);
+        }
         _maxRecordBytes = Math.Max(1024, maxRecordBytes);
         _report = report;
     }
@@ -173,6 +197,23 @@ internal sealed class JsonRecordSplitter
                     HandleKeyStateByte();
                     continue;
                 }
+
+#if NET8_0_OR_GREATER
+                if (_fast && _pos != _slowUntil && _end - _pos >= 64 && !_skipToLineEnd && _keyStart < 0 && (!(_inRecord && _recIsTop) || WrapperKeysAbsent()))
+                {
+                    int before = _pos;
+                    if (ScanBlocks())
+                    {
+                        if (EndRecord(out RawRecord fastRecord)) yield return fastRecord;
+                    }
+                    else if (_pos == before)
+                    {
+                        // It stopped on its first byte (a newline in JSON lines): the byte-by-byte path takes that byte.
+                        _slowUntil = _pos;
+                    }
+                    continue;
+                }
+#endif
 
                 int j = IndexOfOutside(new ReadOnlySpan<byte>(_buf, _pos, _end - _pos));
                 if (j < 0)
@@ -394,6 +435,167 @@ internal sealed class JsonRecordSplitter
         _keyState = KeyState.None;
         _keyStart = -1;
     }
+
+#if NET8_0_OR_GREATER
+    /// <summary>
+    /// The steady state, 64 bytes at a time (the stage 1 of simdjson): bitmasks of quotes, backslashes,
+    /// brackets and newlines; escaped quotes removed with the odd-backslash-run trick; the inside of
+    /// strings found with a prefix XOR; then only the brackets outside strings are visited. Returns true
+    /// when a record has just ended at <c>_pos</c>; otherwise it stops where the byte-by-byte path must
+    /// take over (fewer than 64 bytes left, top level reached, keys to watch, a newline in JSON lines).
+    /// </summary>
+    private bool ScanBlocks()
+    {
+        ulong prevInString = _inString ? ulong.MaxValue : 0UL;
+        ulong prevEscaped = _escape ? 1UL : 0UL;
+        const ulong Even = 0x5555555555555555UL;
+        // Locals, not fields, in the hot loop: the JIT keeps them in registers.
+        byte[] buf = _buf;
+        int pos = _pos;
+        int last = _end - 64;
+        int depth = _depth;
+        long line = _line;
+        bool watchNewlines = _lineMode && _inRecord && _recIsTop;
+        while (pos <= last)
+        {
+            Classify(ref buf[pos], out ulong quote, out ulong backslash, out ulong open, out ulong close, out ulong newline);
+
+            ulong bs = backslash & ~prevEscaped;
+            ulong followsEscape = (bs << 1) | prevEscaped;
+            ulong oddStarts = bs & ~Even & ~followsEscape;
+            ulong sequencesOnEven = unchecked(oddStarts + bs);
+            ulong nextPrevEscaped = sequencesOnEven < oddStarts ? 1UL : 0UL;
+            ulong escaped = (Even ^ (sequencesOnEven << 1)) & followsEscape;
+            quote &= ~escaped;
+            ulong inString = PrefixXor(quote) ^ prevInString;
+
+            ulong events = (open | close) & ~inString;
+            if (watchNewlines) events |= newline;
+            while (events != 0)
+            {
+                int p = BitOperations.TrailingZeroCount(events);
+                ulong bit = 1UL << p;
+                events &= events - 1;
+                if ((newline & bit) != 0)
+                {
+                    // A newline inside a JSON-lines record: the byte-by-byte path reports the cut line.
+                    _line = line + BitOperations.PopCount(newline & (bit - 1));
+                    _inString = (inString & bit) != 0;
+                    _escape = (escaped & bit) != 0;
+                    _pos = pos + p;
+                    _depth = depth;
+                    return false;
+                }
+                if ((open & bit) != 0)
+                {
+                    if (!_inRecord && ((depth == 1 && _topIsArray) || (depth == 2 && _inWrapperArray)) && buf[pos + p] == (byte)'{')
+                    {
+                        _inRecord = true;
+                        _recIsTop = false;
+                        _recDiscard = false;
+                        _recStart = pos + p;
+                        _recDepth = depth;
+                        _recLine = line + BitOperations.PopCount(newline & (bit - 1));
+                        _recOffset = _base + pos + p;
+                    }
+                    depth++;
+                    continue;
+                }
+                depth--;
+                bool recordEnded = _inRecord && depth == _recDepth;
+                if (!recordEnded && buf[pos + p] == (byte)']' && _inWrapperArray && depth == 1) _inWrapperArray = false;
+                if (recordEnded || depth <= 0)
+                {
+                    if (depth == 0) _topIsArray = false;
+                    _line = line + BitOperations.PopCount(newline & (bit - 1));
+                    _inString = false;
+                    _escape = false;
+                    _pos = pos + p + 1;
+                    _depth = depth;
+                    return recordEnded;
+                }
+            }
+            line += BitOperations.PopCount(newline);
+            prevInString = (ulong)((long)inString >> 63);
+            prevEscaped = nextPrevEscaped;
+            pos += 64;
+        }
+        _pos = pos;
+        _depth = depth;
+        _line = line;
+        _inString = prevInString != 0;
+        _escape = prevEscaped != 0;
+        return false;
+    }
+
+    /// <summary>
+    /// Inside a top-level object the byte-by-byte path watches each key for a wrapper ("Records", "Events").
+    /// The fast path may skip that only over text that cannot hold such a key: this checks the buffered
+    /// text for the quoted key names, once per byte (it remembers how far it has looked).
+    /// </summary>
+    private bool WrapperKeysAbsent()
+    {
+        long from = Math.Max(_base + _pos, _keyFreeUntil - _longestQuotedKey);
+        int start = (int)(from - _base);
+        var region = new ReadOnlySpan<byte>(_buf, start, _end - start);
+        foreach (var key in _quotedWrapperKeys)
+        {
+            if (region.IndexOf(key) >= 0) return false;
+        }
+        _keyFreeUntil = _base + _end;
+        return true;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static ulong PrefixXor(ulong x)
+    {
+        x ^= x << 1;
+        x ^= x << 2;
+        x ^= x << 4;
+        x ^= x << 8;
+        x ^= x << 16;
+        x ^= x << 32;
+        return x;
+    }
+
+    /// <summary>Bit i of each mask is set when byte i of the 64 is that character. '{' and '[' differ only in
+    /// bit 0x20, as do '}' and ']', so one compare each finds both.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Classify(ref byte start, out ulong quote, out ulong backslash, out ulong open, out ulong close, out ulong newline)
+    {
+        if (Vector256.IsHardwareAccelerated)
+        {
+            var a = Vector256.LoadUnsafe(ref start);
+            var b = Vector256.LoadUnsafe(ref start, 32);
+            var lowerA = a | Vector256.Create((byte)0x20);
+            var lowerB = b | Vector256.Create((byte)0x20);
+            quote = Join(Vector256.Equals(a, Vector256.Create((byte)'"')), Vector256.Equals(b, Vector256.Create((byte)'"')));
+            backslash = Join(Vector256.Equals(a, Vector256.Create((byte)'\\')), Vector256.Equals(b, Vector256.Create((byte)'\\')));
+            open = Join(Vector256.Equals(lowerA, Vector256.Create((byte)'{')), Vector256.Equals(lowerB, Vector256.Create((byte)'{')));
+            close = Join(Vector256.Equals(lowerA, Vector256.Create((byte)'}')), Vector256.Equals(lowerB, Vector256.Create((byte)'}')));
+            newline = Join(Vector256.Equals(a, Vector256.Create((byte)'\n')), Vector256.Equals(b, Vector256.Create((byte)'\n')));
+        }
+        else
+        {
+            quote = backslash = open = close = newline = 0;
+            for (int i = 0; i < 4; i++)
+            {
+                var v = Vector128.LoadUnsafe(ref start, (nuint)(i * 16));
+                var lower = v | Vector128.Create((byte)0x20);
+                int shift = i * 16;
+                quote |= (ulong)Vector128.Equals(v, Vector128.Create((byte)'"')).ExtractMostSignificantBits() << shift;
+                backslash |= (ulong)Vector128.Equals(v, Vector128.Create((byte)'\\')).ExtractMostSignificantBits() << shift;
+                open |= (ulong)Vector128.Equals(lower, Vector128.Create((byte)'{')).ExtractMostSignificantBits() << shift;
+                close |= (ulong)Vector128.Equals(lower, Vector128.Create((byte)'}')).ExtractMostSignificantBits() << shift;
+                newline |= (ulong)Vector128.Equals(v, Vector128.Create((byte)'\n')).ExtractMostSignificantBits() << shift;
+            }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static ulong Join(Vector256<byte> low, Vector256<byte> high) =>
+        low.ExtractMostSignificantBits() | ((ulong)high.ExtractMostSignificantBits() << 32);
+#endif
 
     private bool Fill()
     {

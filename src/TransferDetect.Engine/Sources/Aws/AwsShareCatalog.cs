@@ -23,6 +23,17 @@ internal sealed class AwsShareOperation
 /// <summary>Reads the grants of one record: the resource and each (action, grantee).</summary>
 internal delegate AwsGrantSet? AwsGrantExtractor(JsonElement requestParameters, string eventName);
 
+/// <summary>What the byte-level look at a record's eventName says, before any parsing.</summary>
+internal enum EventNameFilter
+{
+    /// <summary>No unescaped eventName key was found, or its value could not be read: parse the record.</summary>
+    Undecided,
+    /// <summary>Every eventName key in the record names an operation outside the catalogue: skip it.</summary>
+    NotInCatalogue,
+    /// <summary>An eventName key names a catalogue operation: parse the record.</summary>
+    InCatalogue,
+}
+
 /// <summary>The operations a reader looks for, matched against raw bytes without allocating.</summary>
 internal sealed class AwsShareCatalog
 {
@@ -57,6 +68,44 @@ internal sealed class AwsShareCatalog
     public IReadOnlyList<AwsShareOperation> Operations => _operations;
 
     public AwsShareOperation this[int index] => _operations[index];
+
+    /// <summary>
+    /// Finds every unescaped <c>"eventName"</c> / <c>"EventName"</c> key in the raw record (a vectorized
+    /// search) and compares its value with the catalogue, so that the great majority of records, whose
+    /// operation cannot be a share, are skipped without being parsed. An escaped copy of the key inside
+    /// a string cannot match (its quote is preceded by a backslash), and a key found nested deeper can
+    /// only add candidates, never hide one: when any occurrence is in the catalogue, the record is parsed.
+    /// </summary>
+    public EventNameFilter Filter(ReadOnlySpan<byte> json)
+    {
+        bool sawKey = false;
+        int from = 0;
+        while (true)
+        {
+            int at = json.Slice(from).IndexOf("ventName\""u8);
+            if (at < 0) return sawKey ? EventNameFilter.NotInCatalogue : EventNameFilter.Undecided;
+            at += from;
+            from = at + 9;
+            if (at < 2 || json[at - 2] != (byte)'"' || (json[at - 1] != (byte)'e' && json[at - 1] != (byte)'E')) continue;
+            int i = from;
+            while (i < json.Length && IsSpace(json[i])) i++;
+            if (i >= json.Length || json[i] != (byte)':') continue;
+            i++;
+            while (i < json.Length && IsSpace(json[i])) i++;
+            if (i >= json.Length || json[i] != (byte)'"') return EventNameFilter.Undecided;
+            int start = i + 1;
+            int end = json.Slice(start).IndexOfAny((byte)'"', (byte)'\\');
+            if (end < 0 || json[start + end] == (byte)'\\') return EventNameFilter.Undecided;
+            var name = json.Slice(start, end);
+            foreach (var candidate in _names)
+            {
+                if (name.SequenceEqual(candidate)) return EventNameFilter.InCatalogue;
+            }
+            sawKey = true;
+        }
+    }
+
+    private static bool IsSpace(byte b) => b == (byte)' ' || b == (byte)'\t' || b == (byte)'\r' || b == (byte)'\n';
 
     public int IndexOfOperation(ref Utf8JsonReader reader)
     {

@@ -21,6 +21,9 @@ public sealed class CloudTrailReaderOptions
 
     /// <summary>Problems reported one by one per file before the rest are only counted.</summary>
     public int MaxIssuesPerFile { get; set; } = 25;
+
+    /// <summary>Files decoded at once; 0 (the default) means one per processor. Events still come out in file order.</summary>
+    public int MaxParallelFiles { get; set; }
 }
 
 /// <summary>
@@ -59,16 +62,125 @@ public sealed class CloudTrailReader
         }
     }
 
-    /// <summary>Reads files and folders (see <see cref="InputFiles"/>).</summary>
+    /// <summary>
+    /// Reads files and folders (see <see cref="InputFiles"/>). Several files are decoded at once
+    /// (<see cref="CloudTrailReaderOptions.MaxParallelFiles"/>); events, problems and messages still
+    /// reach the caller in file order, on the caller's thread, and memory stays bounded: each file in
+    /// flight holds at most a small queue of events.
+    /// </summary>
     public IEnumerable<ShareEvent> Read(IEnumerable<string> paths, CancellationToken cancellationToken = default)
     {
-        foreach (var file in InputFiles.Expand(paths, _options.Window, Statistics, _host, cancellationToken))
+        var files = InputFiles.Expand(paths, _options.Window, Statistics, _host, cancellationToken);
+        int workers = _options.MaxParallelFiles > 0 ? _options.MaxParallelFiles : Environment.ProcessorCount;
+        return workers <= 1 ? ReadSequential(files, cancellationToken) : ReadParallel(files, workers, cancellationToken);
+    }
+
+    private IEnumerable<ShareEvent> ReadSequential(IEnumerable<string> files, CancellationToken cancellationToken)
+    {
+        foreach (var file in files)
         {
             foreach (var e in ReadFile(file, cancellationToken)) yield return e;
         }
     }
 
-    public IEnumerable<ShareEvent> ReadFile(string path, CancellationToken cancellationToken = default)
+    private IEnumerable<ShareEvent> ReadParallel(IEnumerable<string> files, int workers, CancellationToken cancellationToken)
+    {
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var inFlight = new Queue<FileJob>();
+        using var next = files.GetEnumerator();
+        try
+        {
+            while (true)
+            {
+                while (inFlight.Count < workers * 2 && next.MoveNext())
+                {
+                    inFlight.Enqueue(FileJob.Start(this, next.Current, stop.Token));
+                }
+                if (inFlight.Count == 0) yield break;
+                var job = inFlight.Peek();
+                _host.Progress(new ScanProgress(job.Path, Statistics.FilesRead, Statistics.Records, Statistics.BytesRead));
+                foreach (var item in job.Items.GetConsumingEnumerable(cancellationToken))
+                {
+                    switch (item)
+                    {
+                        case ShareEvent e:
+                            yield return e;
+                            break;
+                        case ReadIssue issue:
+                            _host.ReportIssue(issue);
+                            break;
+                        case string message:
+                            _host.Verbose(message);
+                            break;
+                    }
+                }
+                inFlight.Dequeue();
+                job.Task.GetAwaiter().GetResult();
+                Statistics.Add(job.Statistics);
+            }
+        }
+        finally
+        {
+            stop.Cancel();
+            foreach (var job in inFlight)
+            {
+                try
+                {
+                    job.Task.Wait();
+                }
+                catch (AggregateException)
+                {
+                    // Cancelled with the scan; nothing of it is reported.
+                }
+            }
+        }
+    }
+
+    /// <summary>One file decoded on a worker; what it finds waits in a bounded queue for the caller.</summary>
+    private sealed class FileJob : IScanHost
+    {
+        private CancellationToken _token;
+
+        private FileJob(string path)
+        {
+            Path = path;
+        }
+
+        public string Path { get; }
+        public ScanStatistics Statistics { get; } = new();
+        public System.Collections.Concurrent.BlockingCollection<object> Items { get; } = new(boundedCapacity: 1024);
+        public System.Threading.Tasks.Task Task { get; private set; } = System.Threading.Tasks.Task.CompletedTask;
+
+        public static FileJob Start(CloudTrailReader reader, string path, CancellationToken token)
+        {
+            var job = new FileJob(path) { _token = token };
+            job.Task = System.Threading.Tasks.Task.Run(() =>
+            {
+                try
+                {
+                    foreach (var e in reader.ReadFileCore(path, job.Statistics, job, token)) job.Items.Add(e, token);
+                }
+                finally
+                {
+                    job.Items.CompleteAdding();
+                }
+            }, token);
+            return job;
+        }
+
+        public void ReportIssue(ReadIssue issue) => Items.Add(issue, _token);
+        public void Verbose(string message) => Items.Add(message, _token);
+        public void Progress(ScanProgress progress) { }
+    }
+
+    public IEnumerable<ShareEvent> ReadFile(string path, CancellationToken cancellationToken = default) =>
+        ReadFileCore(path, Statistics, _host, cancellationToken);
+
+    /// <summary>Reads one stream of decompressed log text; <paramref name="name"/> names it in errors.</summary>
+    public IEnumerable<ShareEvent> ReadStream(Stream stream, string name, CancellationToken cancellationToken = default) =>
+        ReadStreamCore(stream, name, Statistics, _host, cancellationToken);
+
+    private IEnumerable<ShareEvent> ReadFileCore(string path, ScanStatistics stats, IScanHost host, CancellationToken cancellationToken)
     {
         Stream stream;
         try
@@ -77,52 +189,55 @@ public sealed class CloudTrailReader
         }
         catch (Exception e) when (e is IOException || e is UnauthorizedAccessException || e is InputFormatException)
         {
-            Statistics.Issues++;
-            Statistics.FilesWithIssues++;
-            _host.ReportIssue(new ReadIssue(ReadIssueKind.FileUnreadable, path, "the file cannot be opened: " + e.Message));
+            stats.Issues++;
+            stats.FilesWithIssues++;
+            host.ReportIssue(new ReadIssue(ReadIssueKind.FileUnreadable, path, "the file cannot be opened: " + e.Message));
             yield break;
         }
         using (stream)
         {
-            foreach (var e in ReadStream(stream, path, cancellationToken)) yield return e;
+            foreach (var e in ReadStreamCore(stream, path, stats, host, cancellationToken)) yield return e;
         }
     }
 
-    /// <summary>Reads one stream of decompressed log text; <paramref name="name"/> names it in errors.</summary>
-    public IEnumerable<ShareEvent> ReadStream(Stream stream, string name, CancellationToken cancellationToken = default)
+    private IEnumerable<ShareEvent> ReadStreamCore(Stream stream, string name, ScanStatistics stats, IScanHost host, CancellationToken cancellationToken)
     {
-        _host.Verbose($"Reading {name}");
-        _host.Progress(new ScanProgress(name, Statistics.FilesRead, Statistics.Records, Statistics.BytesRead));
-        var issues = new FileIssues(_host, Statistics, name, _options.MaxIssuesPerFile);
+        host.Verbose($"Reading {name}");
+        host.Progress(new ScanProgress(name, stats.FilesRead, stats.Records, stats.BytesRead));
+        var issues = new FileIssues(host, stats, name, _options.MaxIssuesPerFile);
         var splitter = new JsonRecordSplitter(stream, name, WrapperKeys, _options.MaxRecordBytes, issues.Report);
         var events = new List<ShareEvent>();
-        long before = Statistics.ShareEvents;
+        long before = stats.ShareEvents;
         try
         {
             foreach (var raw in splitter.Records(cancellationToken))
             {
-                Statistics.Records++;
+                stats.Records++;
                 events.Clear();
-                ReadRecord(raw, name, issues, events);
+                ReadRecord(raw, name, issues, stats, events);
                 foreach (var e in events)
                 {
-                    Statistics.ShareEvents++;
+                    stats.ShareEvents++;
                     yield return e;
                 }
             }
         }
         finally
         {
-            Statistics.FilesRead++;
-            Statistics.BytesRead += splitter.BytesRead;
-            Statistics.InvalidRecords += splitter.BrokenRecords;
+            stats.FilesRead++;
+            stats.BytesRead += splitter.BytesRead;
+            stats.InvalidRecords += splitter.BrokenRecords;
             issues.Finish("CloudTrail");
         }
-        _host.Verbose($"Read {name}: {splitter.RecordCount} record(s), {Statistics.ShareEvents - before} share event(s).");
+        host.Verbose($"Read {name}: {splitter.RecordCount} record(s), {stats.ShareEvents - before} share event(s).");
     }
 
-    private void ReadRecord(in RawRecord raw, string name, FileIssues issues, List<ShareEvent> output)
+    private void ReadRecord(in RawRecord raw, string name, FileIssues issues, ScanStatistics stats, List<ShareEvent> output)
     {
+        if (_catalog.Filter(raw.Json.Span) == EventNameFilter.NotInCatalogue)
+        {
+            return;
+        }
         CloudTrailHeader header;
         try
         {
@@ -130,13 +245,13 @@ public sealed class CloudTrailReader
         }
         catch (JsonException e)
         {
-            Statistics.InvalidRecords++;
+            stats.InvalidRecords++;
             issues.Report(ReadIssueKind.InvalidRecord, "the record is not valid JSON: " + CleanJsonMessage(e), raw);
             return;
         }
         if (!header.IsCloudTrail)
         {
-            Statistics.ForeignRecords++;
+            stats.ForeignRecords++;
             issues.Foreign(raw);
             return;
         }
@@ -144,7 +259,7 @@ public sealed class CloudTrailReader
         {
             return;
         }
-        Statistics.CandidateRecords++;
+        stats.CandidateRecords++;
         var operation = _catalog[header.OperationIndex];
         using var doc = JsonDocument.Parse(raw.Json);
         var root = doc.RootElement;
@@ -160,14 +275,14 @@ public sealed class CloudTrailReader
                 }
                 catch (JsonException e)
                 {
-                    Statistics.InvalidRecords++;
+                    stats.InvalidRecords++;
                     issues.Report(ReadIssueKind.InvalidRecord, "the CloudTrailEvent string of this LookupEvents element is not valid JSON: " + CleanJsonMessage(e), raw);
                     return;
                 }
                 root = inner.RootElement;
             }
             var location = new SourceLocation(name, raw.Line, raw.Number, raw.Offset);
-            Map(root, operation, location, issues, raw, output);
+            Map(root, operation, location, issues, stats, raw, output);
         }
         finally
         {
@@ -175,7 +290,7 @@ public sealed class CloudTrailReader
         }
     }
 
-    private void Map(JsonElement record, AwsShareOperation operation, SourceLocation location, FileIssues issues, in RawRecord raw, List<ShareEvent> output)
+    private void Map(JsonElement record, AwsShareOperation operation, SourceLocation location, FileIssues issues, ScanStatistics stats, in RawRecord raw, List<ShareEvent> output)
     {
         string? eventId = record.Str("eventID");
         string idText = eventId != null ? $" (eventID {eventId})" : "";
@@ -184,7 +299,7 @@ public sealed class CloudTrailReader
         {
             if (!_options.Window.IsUnbounded)
             {
-                Statistics.OutsideTimeWindow++;
+                stats.OutsideTimeWindow++;
                 issues.Report(ReadIssueKind.IncompleteRecord, $"the {operation.EventName} record{idText} has no readable eventTime, so it cannot be placed in the time window; it was skipped", raw);
                 return;
             }
@@ -192,14 +307,14 @@ public sealed class CloudTrailReader
         }
         else if (!_options.Window.Contains(time.Value))
         {
-            Statistics.OutsideTimeWindow++;
+            stats.OutsideTimeWindow++;
             return;
         }
 
         var rp = record.Prop("requestParameters");
         if (!rp.IsObject())
         {
-            Statistics.InvalidRecords++;
+            stats.InvalidRecords++;
             issues.Report(ReadIssueKind.IncompleteRecord, $"the {operation.EventName} record{idText} has no requestParameters, so what it shared cannot be read", raw);
             return;
         }
