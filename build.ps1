@@ -4,7 +4,7 @@
 .EXAMPLE
     ./build.ps1                 # Build and Test
 .EXAMPLE
-    ./build.ps1 -Task Package   # out/TransferDetect/<version>/, ready for Import-Module or a module gallery
+    ./build.ps1 -Task Package   # out/package/TransferDetect/<version>/ and out/package/TransferDetect.zip
 #>
 [CmdletBinding()]
 param(
@@ -42,13 +42,11 @@ if ($Task -contains 'Test') {
 }
 
 if ($Task -contains 'Package') {
-    Invoke-Dotnet build src/TransferDetect/TransferDetect.csproj -c $Configuration
-    $stage = Join-Path $PSScriptRoot 'out/TransferDetect'
-    $version = (Import-PowerShellDataFile (Join-Path $stage 'TransferDetect.psd1')).ModuleVersion
+    # The same MSBuild target as without pwsh: out/package/TransferDetect/<ModuleVersion>/ and out/package/TransferDetect.zip.
+    Invoke-Dotnet build src/TransferDetect/TransferDetect.csproj -c $Configuration -t:Package
+    $version = (Import-PowerShellDataFile (Join-Path $PSScriptRoot 'TransferDetect.psd1')).ModuleVersion
     $target = Join-Path $PSScriptRoot "out/package/TransferDetect/$version"
-    if (Test-Path $target) { Remove-Item $target -Recurse -Force }
-    New-Item -ItemType Directory -Path $target -Force | Out-Null
-    Copy-Item -Path (Join-Path $stage '*') -Destination $target -Recurse
     Test-ModuleManifest -Path (Join-Path $target 'TransferDetect.psd1') | Out-Null
-    Write-Host "Packaged $target"
+    $zip = Get-Item (Join-Path $PSScriptRoot 'out/package/TransferDetect.zip')
+    Write-Host "Packaged $target and $($zip.FullName) ($([math]::Round($zip.Length / 1MB, 2)) MB)"
 }

@@ -24,7 +24,7 @@ public sealed class ExportTransferReportCommand : PSCmdlet, IDisposable
     [AllowEmptyCollection]
     public Finding[] InputObject { get; set; } = Array.Empty<Finding>();
 
-    /// <summary>The report format; taken from the file name when omitted (.jsonl, .json).</summary>
+    /// <summary>The report format: JsonLines, the only one for now and the default.</summary>
     [Parameter]
     [ValidateSet("JsonLines")]
     public string? Format { get; set; }

@@ -26,15 +26,29 @@ internal sealed class PowerShellSession : IDisposable
 {
     private readonly Runspace _runspace;
 
-    public PowerShellSession(PSHost? host = null)
+    /// <param name="host">A host for the runspace; PowerShell's default when null.</param>
+    /// <param name="manifest">The manifest to import; the staged out/TransferDetect/TransferDetect.psd1 when null.</param>
+    public PowerShellSession(PSHost? host = null, string? manifest = null)
     {
-        Assert.True(File.Exists(RepoPaths.ModuleManifest), $"The module is not built at {RepoPaths.ModuleManifest}.");
+        manifest ??= RepoPaths.ModuleManifest;
+        Assert.True(File.Exists(manifest), $"The module is not built at {manifest}.");
         var iss = InitialSessionState.CreateDefault2();
         _runspace = host == null ? RunspaceFactory.CreateRunspace(iss) : RunspaceFactory.CreateRunspace(host, iss);
         _runspace.Open();
-        var import = Run("Import-Module $args[0] -ErrorAction Stop", RepoPaths.ModuleManifest);
+        var import = Run("Import-Module $args[0] -ErrorAction Stop", manifest);
         Assert.Null(import.Terminating);
         Assert.Empty(import.Errors);
+    }
+
+    /// <summary>Sets the runspace's current location, against which cmdlets resolve relative paths.</summary>
+    public void SetLocation(string path) => _runspace.SessionStateProxy.Path.SetLocation(path);
+
+    /// <summary>A PowerShell instance on this runspace, for tests that drive it themselves (BeginInvoke, Stop).</summary>
+    public PowerShell CreatePowerShell()
+    {
+        var ps = PowerShell.Create();
+        ps.Runspace = _runspace;
+        return ps;
     }
 
     public ScriptResult Run(string script, params object[] args)

@@ -1,0 +1,161 @@
+using System.Management.Automation;
+using System.Text.Json;
+using TransferDetect.Tests;
+using Xunit;
+using static TransferDetect.Module.Tests.ScriptResult;
+
+namespace TransferDetect.Module.Tests;
+
+/// <summary>
+/// Every example of the generated help, taken from Get-Help and run in the hosted engine in a copy
+/// of examples/ (./data/AWSLogs, ./zone.json), must run without errors and do what its remark says.
+/// </summary>
+public class HelpExampleTests
+{
+    private sealed record Example(string Cmdlet, int Number, string Title, string Code, string Remarks);
+
+    /// <summary>What each example's remark promises (a phrase of it) and the check of that promise.</summary>
+    private sealed record Expectation(string RemarkSays, Action<ScriptResult, string> Check);
+
+    private static string S(PSObject o, string name) => Prop(o, name)?.ToString() ?? "";
+
+    private static readonly Dictionary<string, Expectation> Expectations = new()
+    {
+        ["Get-SnapshotShareEvent #1"] = new("returns its 10 share events: 9 grants (Action Add) and 1 revocation", (r, _) =>
+        {
+            Assert.Equal(10, r.Output.Count);
+            Assert.Equal(9, r.Output.Count(o => S(o, "Action") == "Add"));
+            var revocation = Assert.Single(r.Output, o => S(o, "Action") == "Remove");
+            Assert.Equal("snap-0a1b2c3d4e5f60718", S(revocation, "ResourceId"));
+        }),
+        ["Get-SnapshotShareEvent #2"] = new("Returns the 2 share events of the afternoon", (r, _) =>
+        {
+            Assert.Equal(
+                new[] { "snap-0badc0ffee0000001 all Public", "ami-0f1e2d3c4b5a69788 arn:aws:organizations::999988887777:organization/o-zz9y8x7w6v Organization" },
+                r.Output.Select(o => $"{S(o, "ResourceId")} {S(o, "Grantee")} {S(o, "GranteeType")}"));
+        }),
+        ["Get-SnapshotShareEvent #3"] = new("5 share events, of ec2 snapshots and images only", (r, _) =>
+        {
+            Assert.Equal(5, r.Output.Count);
+            Assert.All(r.Output, o => Assert.Contains(S(o, "Operation"), new[] { "ModifySnapshotAttribute", "ModifyImageAttribute" }));
+            Assert.All(r.Output, o => Assert.Equal("us-east-1", S(o, "Region")));
+        }),
+        ["Get-SnapshotShareEvent #4"] = new("1 is a failed call: the grant of restore on the RDS snapshot customers-prod-2026-11-01 to 999988887777", (r, _) =>
+        {
+            var e = Assert.Single(r.Output);
+            Assert.Equal("customers-prod-2026-11-01 999988887777 False AccessDenied",
+                $"{S(e, "ResourceId")} {S(e, "Grantee")} {S(e, "Succeeded")} {S(e, "ErrorCode")}");
+        }),
+        ["Get-SnapshotShareEvent #5"] = new("holds 1 share event: the revocation (Action Remove) of the share of snap-0a1b2c3d4e5f60718 with 999988887777", (r, _) =>
+        {
+            var e = Assert.Single(r.Output);
+            Assert.Equal("Remove snap-0a1b2c3d4e5f60718 999988887777", $"{S(e, "Action")} {S(e, "ResourceId")} {S(e, "Grantee")}");
+        }),
+        ["Find-ExternalShare #1"] = new("6 are findings: 2 Critical (public shares), 3 High", (r, _) =>
+        {
+            Assert.Empty(r.Warnings);
+            Assert.Equal(new[] { "Critical", "Critical", "High", "High", "High", "Low" }, r.Output.Select(o => S(o, "Severity")).OrderBy(x => x));
+            Assert.All(r.Output.Where(o => S(o, "Severity") == "High"), o => Assert.Contains("999988887777", S(o, "Grantee")));
+        }),
+        ["Find-ExternalShare #2"] = new("7 findings: the 6 above and the share of ami-0f1e2d3c4b5a69788 with the OU ou-ab12-cdef3456, now High", (r, _) =>
+        {
+            Assert.Equal(7, r.Output.Count);
+            var ou = Assert.Single(r.Output, o => S(o, "GranteeType") == "OrganizationalUnit");
+            Assert.Equal("High ami-0f1e2d3c4b5a69788", $"{S(ou, "Severity")} {S(ou, "ResourceId")}");
+            Assert.EndsWith("/ou-ab12-cdef3456", S(ou, "Grantee"));
+        }),
+        ["Find-ExternalShare #3"] = new("6 findings, none of them with GranteeType OrganizationalUnit", (r, _) =>
+        {
+            Assert.Equal(6, r.Output.Count);
+            Assert.DoesNotContain(r.Output, o => S(o, "GranteeType") == "OrganizationalUnit");
+        }),
+        ["Find-ExternalShare #4"] = new("Returns the 2 Critical findings, both with Grantee all", (r, _) =>
+        {
+            Assert.Equal(new[] { "orders-aurora-final all", "snap-0badc0ffee0000001 all" },
+                r.Output.Select(o => $"{S(o, "ResourceId")} {S(o, "Grantee")}").OrderBy(x => x, StringComparer.Ordinal));
+        }),
+        ["Export-TransferReport #1"] = new("Writes the 6 findings of the sample data to findings.jsonl, one JSON object per line, and returns nothing", (r, dir) =>
+        {
+            Assert.Empty(r.Output);
+            var lines = File.ReadAllLines(Path.Combine(dir, "findings.jsonl"));
+            Assert.Equal(6, lines.Length);
+            Assert.All(lines, l => Assert.Equal("EventId", JsonDocument.Parse(l).RootElement.EnumerateObject().First().Name));
+        }),
+        ["Export-TransferReport #2"] = new("Writes all 6 findings to findings.jsonl and passes them on, so the same pipeline also returns the 2 Critical ones", (r, dir) =>
+        {
+            Assert.Equal(new[] { "Critical", "Critical" }, r.Output.Select(o => S(o, "Severity")));
+            Assert.Equal(6, File.ReadAllLines(Path.Combine(dir, "findings.jsonl")).Length);
+        }),
+        ["Export-TransferReport #3"] = new("the second adds the 3 of eu-west-1: 6 lines in all", (r, dir) =>
+        {
+            Assert.Empty(r.Output);
+            var regions = File.ReadAllLines(Path.Combine(dir, "case.jsonl"))
+                .Select(l => JsonDocument.Parse(l).RootElement.GetProperty("Source").GetString()!)
+                .Select(src => src.Contains("eu-west-1", StringComparison.Ordinal) ? "eu-west-1" : "us-east-1");
+            Assert.Equal(new[] { "us-east-1", "us-east-1", "us-east-1", "eu-west-1", "eu-west-1", "eu-west-1" }, regions);
+        }),
+    };
+
+    public static TheoryData<string> ExampleKeys => new(Expectations.Keys);
+
+    private static List<Example> ExamplesInHelp()
+    {
+        using var s = new PowerShellSession();
+        var r = s.Run("""
+            foreach ($cmdlet in 'Get-SnapshotShareEvent', 'Find-ExternalShare', 'Export-TransferReport') {
+                $n = 0
+                foreach ($e in (Get-Help $cmdlet -Full).examples.example) {
+                    $n++
+                    [pscustomobject]@{ Cmdlet = $cmdlet; Number = $n; Title = "$($e.title)"; Code = "$($e.code)"
+                                       Remarks = (@($e.remarks | ForEach-Object { $_.Text }) -join ' ').Trim() }
+                }
+            }
+            """);
+        Assert.Empty(r.Errors);
+        return r.Output.Select(o => new Example(S(o, "Cmdlet"), (int)Prop(o, "Number")!, S(o, "Title"), S(o, "Code"), S(o, "Remarks"))).ToList();
+    }
+
+    [Fact]
+    public void Every_example_in_the_help_is_checked_here_and_every_cmdlet_has_at_least_two()
+    {
+        var examples = ExamplesInHelp();
+        Assert.Equal(Expectations.Keys.OrderBy(k => k, StringComparer.Ordinal), examples.Select(e => $"{e.Cmdlet} #{e.Number}").OrderBy(k => k, StringComparer.Ordinal));
+        Assert.All(examples.GroupBy(e => e.Cmdlet), g => Assert.True(g.Count() >= 2, $"{g.Key} has {g.Count()} example(s)"));
+        Assert.All(examples, e => Assert.False(string.IsNullOrWhiteSpace(e.Code), $"{e.Cmdlet} #{e.Number} has no code"));
+    }
+
+    [Theory]
+    [MemberData(nameof(ExampleKeys))]
+    public void Help_example_runs_on_the_sample_data_and_does_what_its_remark_says(string key)
+    {
+        var example = ExamplesInHelp().SingleOrDefault(e => $"{e.Cmdlet} #{e.Number}" == key);
+        Assert.True(example != null, $"{key} is no longer in the help: update the expectations of this test.");
+        var expectation = Expectations[key];
+        Assert.Contains(expectation.RemarkSays, example.Remarks);
+
+        string dir = CopyOfExamples();
+        using var s = new PowerShellSession();
+        s.SetLocation(dir);
+        var r = s.Run(example.Code);
+
+        Assert.Null(r.Terminating);
+        Assert.Empty(r.Errors);
+        expectation.Check(r, dir);
+    }
+
+    /// <summary>A temporary copy of examples/data and examples/zone.json, so examples may write files.</summary>
+    private static string CopyOfExamples()
+    {
+        string dir = RepoPaths.NewTempDirectory();
+        string examples = Path.Combine(RepoPaths.Root, "examples");
+        File.Copy(Path.Combine(examples, "zone.json"), Path.Combine(dir, "zone.json"));
+        string data = Path.Combine(examples, "data");
+        foreach (string file in Directory.GetFiles(data, "*", SearchOption.AllDirectories))
+        {
+            string target = Path.Combine(dir, "data", Path.GetRelativePath(data, file));
+            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            File.Copy(file, target);
+        }
+        return dir;
+    }
+}
