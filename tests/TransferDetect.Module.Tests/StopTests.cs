@@ -72,7 +72,7 @@ public class StopTests
 
         var run = Stopwatch.StartNew();
         var invocation = ps.BeginInvoke<PSObject, PSObject>(null, output);
-        bool deepIn = quarter.Wait(TimeSpan.FromMilliseconds(300));
+        bool deepIn = quarter.Wait(TimeSpan.FromMilliseconds(300), TestContext.Current.CancellationToken);
         Assert.False(invocation.IsCompleted, $"The read of {what} finished in {run.ElapsedMilliseconds} ms, before it could be stopped.");
         long before = output.Count;
         Assert.True(before > 0, $"No share event was out after {run.ElapsedMilliseconds} ms of reading {what}.");
