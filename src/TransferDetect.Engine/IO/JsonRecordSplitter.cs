@@ -460,13 +460,18 @@ internal sealed class JsonRecordSplitter
         {
             Classify(ref buf[pos], out ulong quote, out ulong backslash, out ulong open, out ulong close, out ulong newline);
 
-            ulong bs = backslash & ~prevEscaped;
-            ulong followsEscape = (bs << 1) | prevEscaped;
-            ulong oddStarts = bs & ~Even & ~followsEscape;
-            ulong sequencesOnEven = unchecked(oddStarts + bs);
-            ulong nextPrevEscaped = sequencesOnEven < oddStarts ? 1UL : 0UL;
-            ulong escaped = (Even ^ (sequencesOnEven << 1)) & followsEscape;
-            quote &= ~escaped;
+            ulong escaped = 0, nextPrevEscaped = 0;
+            if ((backslash | prevEscaped) != 0)
+            {
+                // Escapes are rare in CloudTrail; most blocks skip this.
+                ulong bs = backslash & ~prevEscaped;
+                ulong followsEscape = (bs << 1) | prevEscaped;
+                ulong oddStarts = bs & ~Even & ~followsEscape;
+                ulong sequencesOnEven = unchecked(oddStarts + bs);
+                nextPrevEscaped = sequencesOnEven < oddStarts ? 1UL : 0UL;
+                escaped = (Even ^ (sequencesOnEven << 1)) & followsEscape;
+                quote &= ~escaped;
+            }
             ulong inString = PrefixXor(quote) ^ prevInString;
 
             ulong events = (open | close) & ~inString;

@@ -86,6 +86,9 @@ public sealed class CloudTrailReader
     private IEnumerable<ShareEvent> ReadParallel(IEnumerable<string> files, int workers, CancellationToken cancellationToken)
     {
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        // Twice as many files queued as decoded: a small file never waits behind a large one, and no
+        // more decoders run than there are cores.
+        using var decoders = new SemaphoreSlim(workers, workers);
         var inFlight = new Queue<FileJob>();
         using var next = files.GetEnumerator();
         try
@@ -94,7 +97,7 @@ public sealed class CloudTrailReader
             {
                 while (inFlight.Count < workers * 2 && next.MoveNext())
                 {
-                    inFlight.Enqueue(FileJob.Start(this, next.Current, stop.Token));
+                    inFlight.Enqueue(FileJob.Start(this, next.Current, decoders, stop.Token));
                 }
                 if (inFlight.Count == 0) yield break;
                 var job = inFlight.Peek();
@@ -151,14 +154,22 @@ public sealed class CloudTrailReader
         public System.Collections.Concurrent.BlockingCollection<object> Items { get; } = new(boundedCapacity: 1024);
         public System.Threading.Tasks.Task Task { get; private set; } = System.Threading.Tasks.Task.CompletedTask;
 
-        public static FileJob Start(CloudTrailReader reader, string path, CancellationToken token)
+        public static FileJob Start(CloudTrailReader reader, string path, SemaphoreSlim decoders, CancellationToken token)
         {
             var job = new FileJob(path) { _token = token };
             job.Task = System.Threading.Tasks.Task.Run(() =>
             {
                 try
                 {
-                    foreach (var e in reader.ReadFileCore(path, job.Statistics, job, token)) job.Items.Add(e, token);
+                    decoders.Wait(token);
+                    try
+                    {
+                        foreach (var e in reader.ReadFileCore(path, job.Statistics, job, token)) job.Items.Add(e, token);
+                    }
+                    finally
+                    {
+                        decoders.Release();
+                    }
                 }
                 finally
                 {
