@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# The side-by-side run of issue 6 on one CloudTrail delivery tree: each mode is its own process, so its
+# peak memory (max RSS) is its own. Needs jq, python3 and GNU time (/usr/bin/time).
+#
+#   bench/compare.sh <corpus dir>                 # an existing tree
+#   bench/compare.sh --generate 1GB <corpus dir>  # write the deterministic corpus first
+set -euo pipefail
+cd "$(dirname "$0")/.."
+if [ "${1:-}" = "--generate" ]; then size=$2; dir=$3; else size=""; dir=$1; fi
+
+dotnet build -c Release bench/TransferDetect.Bench -v:q -nologo >/dev/null
+bench="dotnet bench/TransferDetect.Bench/bin/Release/net10.0/TransferDetect.Bench.dll"
+[ -n "$size" ] && $bench generate "$dir" "$size"
+
+ops='"ModifySnapshotAttribute","ModifyImageAttribute","ModifyDBSnapshotAttribute","ModifyDBClusterSnapshotAttribute","AuthorizeSnapshotAccess","RevokeSnapshotAccess"'
+jqfilter=".Records[] | select(.eventName as \$n | [$ops] | index(\$n))"
+
+measure() { # name, command: prints "name seconds maxrss_kb output"
+  local out
+  out=$( { /usr/bin/time -f "TIME %e %M" bash -c "$2" ; } 2>&1 )
+  local t m
+  t=$(grep '^TIME' <<<"$out" | awk '{print $2}'); m=$(grep '^TIME' <<<"$out" | awk '{print $3}')
+  echo "$1|$t|$m|$(grep -v '^TIME' <<<"$out" | tail -n1)"
+}
+
+rows=()
+rows+=("$(measure "(a) decompression only, all cores" "$bench decompress '$dir'")")
+rows+=("$(measure "(b) TransferDetect scan, all cores" "$bench scan-once '$dir'")")
+rows+=("$(measure "(c) zcat, jq select" "find '$dir' -name '*.json.gz' -print0 | sort -z | xargs -0 zcat | jq -c '$jqfilter' | wc -l")")
+rows+=("$(measure "(d) python json loop" "python3 bench/compare.py '$dir'")")
+
+bytes=$(awk '{print $3}' <<<"$(cut -d'|' -f4 <<<"${rows[1]}")")
+records=$(awk '{print $1}' <<<"$(cut -d'|' -f4 <<<"${rows[1]}")")
+printf '%-36s %9s %9s %12s %10s %s\n' mode seconds MB/s records/s "peak MB" result
+for r in "${rows[@]}"; do
+  IFS='|' read -r name t m res <<<"$r"
+  printf '%-36s %9.2f %9.0f %12.0f %10.0f %s\n' "$name" "$t" "$(bc -l <<<"$bytes/1000000/$t")" "$(bc -l <<<"$records/$t")" "$(bc -l <<<"$m/1024")" "$res"
+done
+ta=$(cut -d'|' -f2 <<<"${rows[0]}"); tb=$(cut -d'|' -f2 <<<"${rows[1]}"); tc=$(cut -d'|' -f2 <<<"${rows[2]}"); td=$(cut -d'|' -f2 <<<"${rows[3]}")
+printf 'ratios: (b)/(a) throughput %.2fx; (b) is %.1fx jq and %.1fx python\n' "$(bc -l <<<"$ta/$tb")" "$(bc -l <<<"$tc/$tb")" "$(bc -l <<<"$td/$tb")"
