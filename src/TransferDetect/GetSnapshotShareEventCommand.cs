@@ -41,6 +41,18 @@ public sealed class GetSnapshotShareEventCommand : PSCmdlet
     [Parameter]
     public DateTime EndTime { get; set; }
 
+    /// <summary>Only these AWS regions; the region folders of others in an AWSLogs tree are not opened.</summary>
+    [Parameter]
+    [ArgumentCompleter(typeof(AwsRegionCompleter))]
+    [ValidateNotNullOrEmpty]
+    public string[]? Region { get; set; }
+
+    /// <summary>Only these operations (CloudTrail event names).</summary>
+    [Parameter]
+    [ArgumentCompleter(typeof(SnapshotOperationCompleter))]
+    [ValidateNotNullOrEmpty]
+    public string[]? Operation { get; set; }
+
     protected override void BeginProcessing()
     {
         TimeWindow window;
@@ -56,7 +68,14 @@ public sealed class GetSnapshotShareEventCommand : PSCmdlet
             return;
         }
         _host = new CmdletScanHost(this, "Reading CloudTrail for snapshot and image shares");
-        _reader = new CloudTrailReader(_host, new CloudTrailReaderOptions { Window = window });
+        try
+        {
+            _reader = new CloudTrailReader(_host, new CloudTrailReaderOptions { Window = window, Regions = Region, Operations = Operation });
+        }
+        catch (ArgumentException e)
+        {
+            ThrowTerminatingError(new ErrorRecord(e, "TransferDetect.UnknownOperation", ErrorCategory.InvalidArgument, Operation));
+        }
     }
 
     protected override void ProcessRecord()

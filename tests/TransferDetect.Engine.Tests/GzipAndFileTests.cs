@@ -154,3 +154,55 @@ public class GzipAndFileTests
         Assert.Empty(host.Issues);
     }
 }
+
+public class FilterTests
+{
+    private static string Tree()
+    {
+        string root = RepoPaths.NewTempDirectory();
+        foreach (var region in new[] { "us-east-1", "eu-west-1" })
+        {
+            string dir = Path.Combine(root, "AWSLogs", Owner, "CloudTrail", region, "2024", "08", "01");
+            Directory.CreateDirectory(dir);
+            var snap = SnapshotShare("add", """{"userId":"444455556666"}""");
+            snap["awsRegion"] = region;
+            var image = ImageShare("add", """{"userId":"444455556666"}""");
+            image["awsRegion"] = region;
+            File.WriteAllText(Path.Combine(dir, "f.json"), Delivery(snap, image));
+        }
+        return root;
+    }
+
+    [Fact]
+    public void Region_filter_skips_other_region_folders_and_records()
+    {
+        string root = Tree();
+        var loose = SnapshotShare("add", """{"userId":"444455556666"}""");
+        loose["awsRegion"] = "us-east-1";
+        File.WriteAllText(Path.Combine(root, "export.json"), Delivery(loose));
+        var reader = new CloudTrailReader(new CollectingScanHost(), new CloudTrailReaderOptions { Regions = new[] { "EU-WEST-1" } });
+        var events = reader.Read(new[] { root }, TestContext.Current.CancellationToken).ToList();
+
+        Assert.Equal(new[] { "eu-west-1", "eu-west-1" }, events.Select(e => e.Region));
+        Assert.Equal(1, reader.Statistics.DirectoriesPrunedByRegion);
+        Assert.Equal(1, reader.Statistics.OtherRegions);
+        Assert.Equal(2, reader.Statistics.FilesRead);
+    }
+
+    [Fact]
+    public void Operation_filter_keeps_only_the_named_operations()
+    {
+        var reader = new CloudTrailReader(new CollectingScanHost(), new CloudTrailReaderOptions { Operations = new[] { "modifyimageattribute" } });
+        var events = reader.Read(new[] { Tree() }, TestContext.Current.CancellationToken).ToList();
+        Assert.Equal(2, events.Count);
+        Assert.All(events, e => Assert.Equal("ModifyImageAttribute", e.Operation));
+    }
+
+    [Fact]
+    public void Unknown_operation_is_refused_with_the_list_of_known_ones()
+    {
+        var e = Assert.Throws<ArgumentException>(() => new CloudTrailReader(new CollectingScanHost(), new CloudTrailReaderOptions { Operations = new[] { "PutBucketPolicy" } }));
+        Assert.Contains("'PutBucketPolicy' is not an operation this command reads", e.Message);
+        Assert.Contains("ModifySnapshotAttribute", e.Message);
+    }
+}

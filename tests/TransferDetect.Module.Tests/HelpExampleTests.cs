@@ -51,6 +51,13 @@ public class HelpExampleTests
             var e = Assert.Single(r.Output);
             Assert.Equal("Remove snap-0a1b2c3d4e5f60718 999988887777", $"{S(e, "Action")} {S(e, "ResourceId")} {S(e, "Grantee")}");
         }),
+        ["Get-SnapshotShareEvent #6"] = new("Opens only the eu-west-1 folder and returns its 3 RDS share events", (r, _) =>
+        {
+            Assert.Equal(
+                new[] { "customers-prod-2026-11-01 999988887777 False", "orders-aurora-final all True", "customers-prod-2026-11-01 444455556666 True" },
+                r.Output.Select(o => $"{S(o, "ResourceId")} {S(o, "Grantee")} {S(o, "Succeeded")}"));
+            Assert.All(r.Output, o => Assert.Equal("eu-west-1", S(o, "Region")));
+        }),
         ["Find-ExternalShare #1"] = new("6 are findings: 2 Critical (public shares), 3 High", (r, _) =>
         {
             Assert.Empty(r.Warnings);

@@ -90,7 +90,7 @@ public class HelpTests
             """);
         Assert.Empty(r.Errors);
         Assert.Equal(
-            new[] { "Path,StartTime,EndTime", "LiteralPath,StartTime,EndTime", "PSPath, LP" },
+            new[] { "Path,StartTime,EndTime,Region,Operation", "LiteralPath,StartTime,EndTime,Region,Operation", "PSPath, LP" },
             r.Output.Take(3).Select(o => o.ToString()));
         Assert.EndsWith("Parameter set: LiteralPath.", r.Output[3].ToString());
     }

@@ -15,6 +15,8 @@ public enum ReadIssueKind
     Truncated,
     /// <summary>The compressed data is damaged.</summary>
     CorruptCompression,
+    /// <summary>The data expands far more than any log does (a gzip bomb): reading stopped.</summary>
+    CompressionRatioExceeded,
     /// <summary>A record is not valid JSON.</summary>
     InvalidRecord,
     /// <summary>Valid JSON, but not a record of the expected log (JSON of another shape).</summary>

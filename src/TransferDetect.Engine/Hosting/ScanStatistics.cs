@@ -9,6 +9,8 @@ public sealed class ScanStatistics
     public long FilesWithIssues { get; internal set; }
     public long FilesSkippedByName { get; internal set; }
     public long DirectoriesPrunedByDate { get; internal set; }
+    public long DirectoriesPrunedByRegion { get; internal set; }
+    public long OtherRegions { get; internal set; }
     public long LinksNotFollowed { get; internal set; }
     public long Records { get; internal set; }
     public long InvalidRecords { get; internal set; }
@@ -26,6 +28,8 @@ public sealed class ScanStatistics
         FilesWithIssues += o.FilesWithIssues;
         FilesSkippedByName += o.FilesSkippedByName;
         DirectoriesPrunedByDate += o.DirectoriesPrunedByDate;
+        DirectoriesPrunedByRegion += o.DirectoriesPrunedByRegion;
+        OtherRegions += o.OtherRegions;
         LinksNotFollowed += o.LinksNotFollowed;
         Records += o.Records;
         InvalidRecords += o.InvalidRecords;
@@ -40,8 +44,10 @@ public sealed class ScanStatistics
     public string Summary() => string.Format(CultureInfo.InvariantCulture,
         "Read {0} file(s), {1} record(s), {2:N0} byte(s) of JSON; {3} share event(s) from {4} share record(s). " +
         "Skipped: {5} invalid record(s), {6} record(s) of another shape, {7} share record(s) outside the time window, " +
-        "{8} file(s) in folders by name, {9} folder(s) outside the time window, {10} link(s) not followed; {11} problem(s) reported in {12} file(s).",
+        "{13} share record(s) of other regions, {8} file(s) in folders by name, {9} folder(s) outside the time window, " +
+        "{14} folder(s) of other regions, {10} link(s) not followed; {11} problem(s) reported in {12} file(s).",
         FilesRead, Records, BytesRead, ShareEvents, CandidateRecords,
         InvalidRecords, ForeignRecords, OutsideTimeWindow,
-        FilesSkippedByName, DirectoriesPrunedByDate, LinksNotFollowed, Issues, FilesWithIssues);
+        FilesSkippedByName, DirectoriesPrunedByDate, LinksNotFollowed, Issues, FilesWithIssues,
+        OtherRegions, DirectoriesPrunedByRegion);
 }

@@ -7,7 +7,10 @@ internal static class LogFileOpener
 {
     public const int FileBufferSize = 1 << 16;
 
-    public static Stream Open(string path, out long fileLength)
+    /// <summary>Decompressed bytes a gzip file may expand to, per compressed byte, before it is taken for a bomb.</summary>
+    public const int DefaultMaxCompressionRatio = 200;
+
+    public static Stream Open(string path, out long fileLength, int maxCompressionRatio = DefaultMaxCompressionRatio)
     {
         var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete,
             FileBufferSize, FileOptions.SequentialScan);
@@ -21,7 +24,7 @@ internal static class LogFileOpener
                 file.Seek(0, SeekOrigin.Begin);
                 if (b0 == 0x1f && b1 == 0x8b)
                 {
-                    return new VerifiedGzipStream(file);
+                    return new VerifiedGzipStream(file, maxCompressionRatio);
                 }
             }
             return file;

@@ -22,12 +22,20 @@ internal sealed class VerifiedGzipStream : Stream
     private readonly uint _expectedCrc;
     private readonly uint _expectedLength;
     private readonly bool _trailerPresent;
+    private readonly int _maxRatio;
+    private readonly long _maxLength;
     private long _length;
     private bool _verified;
 
-    public VerifiedGzipStream(Stream seekableCompressed)
+    /// <summary>No gzip bomb check below this much decompressed data: small files never trip it.</summary>
+    public const long RatioCheckFloor = 64L << 20;
+
+    /// <param name="maxRatio">Decompressed bytes allowed per compressed byte (past <see cref="RatioCheckFloor"/>).</param>
+    public VerifiedGzipStream(Stream seekableCompressed, int maxRatio)
     {
         _compressed = seekableCompressed;
+        _maxLength = Math.Max(RatioCheckFloor, seekableCompressed.Length * (long)Math.Max(1, maxRatio));
+        _maxRatio = maxRatio;
         if (seekableCompressed.Length >= 18)
         {
             var trailer = new byte[8];
@@ -62,6 +70,12 @@ internal sealed class VerifiedGzipStream : Stream
         {
             _crc.Append(new ReadOnlySpan<byte>(buffer, offset, n));
             _length += n;
+            if (_length > _maxLength)
+            {
+                throw new InputFormatException(ReadIssueKind.CompressionRatioExceeded,
+                    $"the gzip data expands more than {_maxRatio} times its {_compressed.Length:N0} compressed bytes " +
+                    $"(a gzip bomb, not a log); reading stopped after {_length:N0} bytes");
+            }
         }
         else if (count > 0)
         {

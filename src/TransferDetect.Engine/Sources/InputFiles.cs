@@ -18,7 +18,8 @@ public static class InputFiles
 {
     private static readonly string[] LogExtensions = { ".json", ".gz", ".jsonl", ".ndjson" };
 
-    public static IEnumerable<string> Expand(IEnumerable<string> paths, TimeWindow window, ScanStatistics stats, IScanHost host, CancellationToken cancellationToken)
+    /// <param name="regions">When set, the region folders of a CloudTrail tree (CloudTrail/&lt;region&gt;) not in it are not opened.</param>
+    public static IEnumerable<string> Expand(IEnumerable<string> paths, TimeWindow window, ISet<string>? regions, ScanStatistics stats, IScanHost host, CancellationToken cancellationToken)
     {
         foreach (var path in paths)
         {
@@ -29,7 +30,7 @@ public static class InputFiles
             }
             else if (Directory.Exists(path))
             {
-                foreach (var f in Walk(path, window, stats, host, cancellationToken)) yield return f;
+                foreach (var f in Walk(path, window, regions, stats, host, cancellationToken)) yield return f;
             }
             else
             {
@@ -49,7 +50,7 @@ public static class InputFiles
         return false;
     }
 
-    private static IEnumerable<string> Walk(string root, TimeWindow window, ScanStatistics stats, IScanHost host, CancellationToken cancellationToken)
+    private static IEnumerable<string> Walk(string root, TimeWindow window, ISet<string>? regions, ScanStatistics stats, IScanHost host, CancellationToken cancellationToken)
     {
         var pending = new Stack<string>();
         pending.Push(root);
@@ -90,6 +91,11 @@ public static class InputFiles
                 {
                     stats.LinksNotFollowed++;
                     host.Verbose($"Did not follow the link {d} (links to folders can loop).");
+                    continue;
+                }
+                if (regions != null && string.Equals(Path.GetFileName(Path.GetDirectoryName(d)), "CloudTrail", StringComparison.Ordinal) && !regions.Contains(name))
+                {
+                    stats.DirectoriesPrunedByRegion++;
                     continue;
                 }
                 if (!window.IsUnbounded && TryGetDeliveryDays(d, out var first, out var last) && !window.MayContainDeliveryDays(first, last))

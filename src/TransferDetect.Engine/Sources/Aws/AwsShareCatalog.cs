@@ -67,6 +67,23 @@ internal sealed class AwsShareCatalog
 
     public IReadOnlyList<AwsShareOperation> Operations => _operations;
 
+    /// <summary>The catalogue narrowed to some of its operations (names matched without regard to case).</summary>
+    /// <exception cref="ArgumentException">A name is not in the catalogue.</exception>
+    public AwsShareCatalog Only(IEnumerable<string> eventNames)
+    {
+        var chosen = new List<AwsShareOperation>();
+        foreach (var name in eventNames)
+        {
+            var op = Array.Find(_operations, o => string.Equals(o.EventName, name, StringComparison.OrdinalIgnoreCase));
+            if (op == null)
+            {
+                throw new ArgumentException($"'{name}' is not an operation this command reads; it reads {string.Join(", ", Array.ConvertAll(_operations, o => o.EventName))}.");
+            }
+            if (!chosen.Contains(op)) chosen.Add(op);
+        }
+        return new AwsShareCatalog(chosen);
+    }
+
     public AwsShareOperation this[int index] => _operations[index];
 
     /// <summary>

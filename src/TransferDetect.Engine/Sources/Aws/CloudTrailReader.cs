@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Globalization;
 using System.IO;
+using System.Linq;
 using System.Text.Json;
 using System.Threading;
 using TransferDetect.Engine.Hosting;
@@ -22,6 +23,19 @@ public sealed class CloudTrailReaderOptions
     /// <summary>Problems reported one by one per file before the rest are only counted.</summary>
     public int MaxIssuesPerFile { get; set; } = 25;
 
+    /// <summary>
+    /// How many times its compressed size a gzip file may expand before it is taken for a gzip bomb and
+    /// reading stops (checked past 64 MiB of text). CloudTrail compresses about 10 to 20 times; the
+    /// default is 200.
+    /// </summary>
+    public int MaxCompressionRatio { get; set; } = LogFileOpener.DefaultMaxCompressionRatio;
+
+    /// <summary>Only these regions (awsRegion); in an AWSLogs tree the folders of other regions are not opened. Null: all.</summary>
+    public ICollection<string>? Regions { get; set; }
+
+    /// <summary>Only these operations (event names), a subset of the reader's. Null: all.</summary>
+    public ICollection<string>? Operations { get; set; }
+
     /// <summary>Files decoded at once; 0 (the default) means one per processor. Events still come out in file order.</summary>
     public int MaxParallelFiles { get; set; }
 }
@@ -38,6 +52,9 @@ public sealed class CloudTrailReader
     private readonly CloudTrailReaderOptions _options;
     private readonly AwsShareCatalog _catalog;
 
+    private readonly HashSet<string>? _regions;
+
+    /// <exception cref="ArgumentException">An operation in <see cref="CloudTrailReaderOptions.Operations"/> is not one this reader reads.</exception>
     public CloudTrailReader(IScanHost host, CloudTrailReaderOptions? options = null)
         : this(host, options, AwsShareCatalog.Snapshots)
     {
@@ -47,8 +64,13 @@ public sealed class CloudTrailReader
     {
         _host = host ?? throw new ArgumentNullException(nameof(host));
         _options = options ?? new CloudTrailReaderOptions();
-        _catalog = catalog;
+        _catalog = _options.Operations == null ? catalog : catalog.Only(_options.Operations);
+        _regions = _options.Regions == null ? null : new HashSet<string>(_options.Regions, StringComparer.OrdinalIgnoreCase);
     }
+
+    /// <summary>The event names Get-SnapshotShareEvent reads.</summary>
+    public static IReadOnlyList<string> SnapshotOperations { get; } =
+        AwsShareCatalog.Snapshots.Operations.Select(o => o.EventName).ToArray();
 
     /// <summary>Counts of everything read and skipped so far.</summary>
     public ScanStatistics Statistics { get; } = new();
@@ -70,7 +92,7 @@ public sealed class CloudTrailReader
     /// </summary>
     public IEnumerable<ShareEvent> Read(IEnumerable<string> paths, CancellationToken cancellationToken = default)
     {
-        var files = InputFiles.Expand(paths, _options.Window, Statistics, _host, cancellationToken);
+        var files = InputFiles.Expand(paths, _options.Window, _regions, Statistics, _host, cancellationToken);
         int workers = _options.MaxParallelFiles > 0 ? _options.MaxParallelFiles : Environment.ProcessorCount;
         return workers <= 1 ? ReadSequential(files, cancellationToken) : ReadParallel(files, workers, cancellationToken);
     }
@@ -196,7 +218,7 @@ public sealed class CloudTrailReader
         Stream stream;
         try
         {
-            stream = LogFileOpener.Open(path, out _);
+            stream = LogFileOpener.Open(path, out _, _options.MaxCompressionRatio);
         }
         catch (Exception e) when (e is IOException || e is UnauthorizedAccessException || e is InputFormatException)
         {
@@ -293,7 +315,18 @@ public sealed class CloudTrailReader
                 root = inner.RootElement;
             }
             var location = new SourceLocation(name, raw.Line, raw.Number, raw.Offset);
-            Map(root, operation, location, issues, stats, raw, output);
+            int before = output.Count;
+            try
+            {
+                Map(root, operation, location, issues, stats, raw, output);
+            }
+            catch (InvalidOperationException e)
+            {
+                // JsonElement.GetString throws this (not JsonException) on text that is not UTF-8.
+                output.RemoveRange(before, output.Count - before);
+                stats.InvalidRecords++;
+                issues.Report(ReadIssueKind.InvalidRecord, "the record holds text that is not valid UTF-8: " + e.Message, raw);
+            }
         }
         finally
         {
@@ -319,6 +352,12 @@ public sealed class CloudTrailReader
         else if (!_options.Window.Contains(time.Value))
         {
             stats.OutsideTimeWindow++;
+            return;
+        }
+
+        if (_regions != null && !_regions.Contains(record.Str("awsRegion") ?? ""))
+        {
+            stats.OtherRegions++;
             return;
         }
 
