@@ -21,6 +21,22 @@ switch (command)
         return Once(args[1], scan: false);
     case "scan-once":
         return Once(args[1], scan: true);
+    case "cpu":
+        {
+            for (int round = 0; round < 3; round++)
+            {
+                var proc = Process.GetCurrentProcess();
+                var cpu0 = proc.TotalProcessorTime;
+                var sw = Stopwatch.StartNew();
+                var reader = new CloudTrailReader(new CollectingScanHost());
+                long n = 0;
+                foreach (var _ in reader.Read(new[] { args[1] })) n++;
+                proc.Refresh();
+                double wall = sw.Elapsed.TotalSeconds, cpu = (proc.TotalProcessorTime - cpu0).TotalSeconds;
+                Console.WriteLine($"wall {wall:N2} s, cpu {cpu:N2} s, cores busy {cpu / wall:N2}, {reader.Statistics.BytesRead / 1e6 / wall:N0} MB/s");
+            }
+            return 0;
+        }
     case "components":
         Components.Run(args[1]);
         return 0;
@@ -100,7 +116,7 @@ static int Scan(string dir, int repeats, bool expectShares = false)
     }
     double all = best[$"(a) decompression only, {cores} thread(s)"] / best[$"(b) TransferDetect scan, {cores} thread(s)"];
     double one = best["(a) decompression only, 1 thread(s)"] / best["(b) TransferDetect scan, 1 thread(s)"];
-    Console.WriteLine($"ratio scan/decompression throughput: {all:N2}x on {cores} core(s), {one:N2}x on one; findings {findings}; problems {issues}; peak working set {Process.GetCurrentProcess().PeakWorkingSet64 / 1e6:N0} MB");
+    Console.WriteLine($"ratio scan/decompression throughput: {all:N2}x on {cores} core(s), {one:N2}x on one; findings {findings}; problems {issues}; peak working set {Process.GetCurrentProcess().PeakWorkingSet64 / 1e6:N0} MB; GCs gen0/1/2 {GC.CollectionCount(0)}/{GC.CollectionCount(1)}/{GC.CollectionCount(2)}, allocated {GC.GetTotalAllocatedBytes() / 1e6:N0} MB");
     if (issues > 0 || records == 0 || (expectShares && findings == 0))
     {
         Console.Error.WriteLine("bench: the scan did not read the corpus cleanly");
