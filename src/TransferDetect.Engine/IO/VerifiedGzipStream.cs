@@ -118,7 +118,6 @@ internal sealed class VerifiedGzipStream : Stream
     private static uint ReverseBytes(uint v) =>
         (v >> 24) | ((v >> 8) & 0xFF00) | ((v << 8) & 0xFF0000) | (v << 24);
 
-    public long CompressedLength => _compressed.Length;
     public override bool CanRead => true;
     public override bool CanSeek => false;
     public override bool CanWrite => false;

@@ -21,7 +21,7 @@ internal sealed class AwsShareOperation
 }
 
 /// <summary>Reads the grants of one record: the resource and each (action, grantee).</summary>
-internal delegate AwsGrantSet? AwsGrantExtractor(JsonElement requestParameters, string eventName);
+internal delegate AwsGrantSet? AwsGrantExtractor(JsonElement requestParameters);
 
 /// <summary>What the byte-level look at a record's eventName says, before any parsing.</summary>
 internal enum EventNameFilter
@@ -145,17 +145,4 @@ internal sealed class AwsShareCatalog
     /// <summary>Does the record's eventSource fit the operation? A record without one (LookupEvents) fits.</summary>
     public bool SourceFits(int operationIndex, int sourceIndex, bool hasSource) =>
         !hasSource || _sourceOf[operationIndex] == sourceIndex;
-
-    public int IndexOfOperation(string eventName, string? eventSource)
-    {
-        for (int i = 0; i < _operations.Length; i++)
-        {
-            if (string.Equals(_operations[i].EventName, eventName, StringComparison.Ordinal) &&
-                (eventSource == null || string.Equals(_operations[i].EventSource, eventSource, StringComparison.Ordinal)))
-            {
-                return i;
-            }
-        }
-        return -1;
-    }
 }

@@ -75,15 +75,6 @@ public sealed class CloudTrailReader
     /// <summary>Counts of everything read and skipped so far.</summary>
     public ScanStatistics Statistics { get; } = new();
 
-    /// <summary>The event names this reader turns into share events.</summary>
-    public IEnumerable<string> Operations
-    {
-        get
-        {
-            foreach (var op in _catalog.Operations) yield return op.EventName;
-        }
-    }
-
     /// <summary>
     /// Reads files and folders (see <see cref="InputFiles"/>). Several files are decoded at once
     /// (<see cref="CloudTrailReaderOptions.MaxParallelFiles"/>); events, problems and messages still
@@ -197,7 +188,7 @@ public sealed class CloudTrailReader
                 {
                     job.Items.CompleteAdding();
                 }
-            }, token);
+            });
             return job;
         }
 
@@ -368,7 +359,7 @@ public sealed class CloudTrailReader
             issues.Report(ReadIssueKind.IncompleteRecord, $"the {operation.EventName} record{idText} has no requestParameters, so what it shared cannot be read", raw);
             return;
         }
-        var grants = operation.Extract(rp, operation.EventName);
+        var grants = operation.Extract(rp);
         if (grants == null || grants.Grants.Count == 0) return;
 
         var identity = record.Prop("userIdentity");
