@@ -30,6 +30,14 @@ internal static class RepoPaths
         Assert.Skip($"{SharedData} is not present (a clone made elsewhere); these tests need the public log records there.");
     }
 
+    /// <summary>The bytes gzip-compressed, as CloudTrail delivers its files.</summary>
+    public static byte[] Gzip(byte[] data)
+    {
+        var ms = new MemoryStream();
+        using (var gz = new System.IO.Compression.GZipStream(ms, System.IO.Compression.CompressionLevel.Fastest, leaveOpen: true)) gz.Write(data, 0, data.Length);
+        return ms.ToArray();
+    }
+
     public static string NewTempDirectory()
     {
         string dir = Path.Combine(Path.GetTempPath(), "transferdetect-tests", Guid.NewGuid().ToString("N"));

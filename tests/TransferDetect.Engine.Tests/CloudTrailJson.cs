@@ -73,12 +73,7 @@ internal static class CloudTrailJson
     public static string Lines(params JsonObject[] records) =>
         string.Join("\n", records.Select(r => r.ToJsonString())) + "\n";
 
-    public static byte[] Gzip(string text)
-    {
-        var ms = new MemoryStream();
-        using (var gz = new GZipStream(ms, CompressionLevel.Fastest, leaveOpen: true)) gz.Write(Encoding.UTF8.GetBytes(text));
-        return ms.ToArray();
-    }
+    public static byte[] Gzip(string text) => TransferDetect.Tests.RepoPaths.Gzip(Encoding.UTF8.GetBytes(text));
 
     /// <summary>Reads text through the reader as if it were a file.</summary>
     public static (List<ShareEvent> Events, CollectingScanHost Host, CloudTrailReader Reader) Read(string text, CloudTrailReaderOptions? options = null) =>

@@ -110,7 +110,7 @@ public class SnapshotPipelineTests
         File.WriteAllText(Path.Combine(dir, "a-empty.json"), "");
         File.WriteAllText(Path.Combine(dir, "b-notjson.json"), "<html>Access Denied</html>");
         File.WriteAllText(Path.Combine(dir, "c-shape.json"), """{"data":{"items":[1,2,3]}}""");
-        byte[] gz = Gzip(File.ReadAllBytes(Path.Combine(RepoPaths.Stratus, "aws.credential-access.ec2-get-password-data.json")));
+        byte[] gz = RepoPaths.Gzip(File.ReadAllBytes(Path.Combine(RepoPaths.Stratus, "aws.credential-access.ec2-get-password-data.json")));
         File.WriteAllBytes(Path.Combine(dir, "d-truncated.json.gz"), gz.Take(gz.Length / 2).ToArray());
         string share = File.ReadAllText(Path.Combine(RepoPaths.Stratus, "aws.exfiltration.ec2-share-ebs-snapshot.json"));
         File.WriteAllText(Path.Combine(dir, "e-noparams.json"), share.Replace("\"requestParameters\"", "\"requestParametersX\""));
@@ -195,12 +195,5 @@ public class SnapshotPipelineTests
         var append = s.Run("Get-SnapshotShareEvent -Path $args[0] | Find-ExternalShare -TrustedAccount 111122223333 | Export-TransferReport -Path $args[1] -Append -PassThru", RepoPaths.Stratus, report);
         Assert.Equal(3, append.Output.Count);
         Assert.Equal(6, File.ReadAllLines(report).Length);
-    }
-
-    private static byte[] Gzip(byte[] data)
-    {
-        var ms = new MemoryStream();
-        using (var gz = new System.IO.Compression.GZipStream(ms, System.IO.Compression.CompressionLevel.Fastest, true)) gz.Write(data);
-        return ms.ToArray();
     }
 }
