@@ -37,6 +37,9 @@ switch (command)
             }
             return 0;
         }
+    case "micro":
+        BenchmarkDotNet.Running.BenchmarkSwitcher.FromTypes(new[] { typeof(Micro) }).Run(args.Skip(1).ToArray());
+        return 0;
     case "components":
         Components.Run(args[1]);
         return 0;
