@@ -139,7 +139,11 @@ internal sealed class JsonRecordSplitter
         _buf = ArrayPool<byte>.Shared.Rent(InitialBufferSize);
         try
         {
-            if (Fill() && _end >= 3 && _buf[0] == 0xEF && _buf[1] == 0xBB && _buf[2] == 0xBF)
+            // A stream may hand out the byte order mark over several reads: have its 3 bytes before looking.
+            while (_end < 3 && Fill())
+            {
+            }
+            if (_end >= 3 && _buf[0] == 0xEF && _buf[1] == 0xBB && _buf[2] == 0xBF)
             {
                 _pos = 3;
             }
