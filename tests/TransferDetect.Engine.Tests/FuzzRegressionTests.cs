@@ -49,4 +49,32 @@ public class FuzzRegressionTests
         Assert.Equal("999988887777", Assert.Single(events).Grantee);
         Assert.Empty(host.Issues);
     }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Splitter_reports_and_skips_a_record_whose_brace_is_closed_by_a_bracket(bool vectorized)
+    {
+        // Found by FsCheck: "[{1]" was handed out as the record "{1]", which is not a JSON object; a record
+        // like it without a catalogued eventName was then dropped by the prefilter with no problem reported.
+        byte[] data = Encoding.UTF8.GetBytes("[{\"eventName\":\"X\"]\n,{\"ok\":true}]");
+
+        var (records, issues) = Split(new MemoryStream(data), vectorized);
+
+        Assert.All(records, r => Assert.True(r.StartsWith('{') && r.EndsWith('}'), r));
+        var issue = Assert.Single(issues, i => i.Kind == ReadIssueKind.InvalidRecord);
+        Assert.Equal(1, issue.Record);
+        Assert.Contains("closed by ']'", issue.Message);
+    }
+
+    [Fact]
+    public void Reader_counts_a_record_closed_by_a_bracket_as_invalid_and_reports_it()
+    {
+        var (events, host, reader) = CloudTrailJson.Read("{\"Records\":[{\"eventName\":\"DescribeInstances\"],{\"x\":1}]}");
+
+        Assert.Empty(events);
+        Assert.Contains(host.Issues, i => i.Kind == ReadIssueKind.InvalidRecord && i.Message.Contains("closed by ']'"));
+        Assert.Equal(1, reader.Statistics.InvalidRecords);
+        Assert.Equal(host.Issues.Count, reader.Statistics.Issues);
+    }
 }

@@ -416,6 +416,17 @@ internal sealed class JsonRecordSplitter
             record = default;
             return false;
         }
+        if (_buf[_pos - 1] != (byte)'}')
+        {
+            // Closed by ']': its brackets do not match, so it is not a JSON object.
+            _recStart = -1;
+            BrokenRecords++;
+            _report(new ReadIssue(ReadIssueKind.InvalidRecord, _file,
+                "the record is not valid JSON: its '{' is closed by ']'; it was skipped",
+                _recLine, _recOffset, _recordNumber));
+            record = default;
+            return false;
+        }
         record = new RawRecord(new ReadOnlyMemory<byte>(_buf, _recStart, _pos - _recStart), _recordNumber, _recLine, _recOffset);
         _recStart = -1;
         return true;
