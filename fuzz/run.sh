@@ -16,6 +16,7 @@ fi
 
 cd "$here"
 dotnet tool restore
+rm -rf "$out"   # sharpfuzz refuses an engine it already instrumented: start from a fresh publish
 dotnet publish TransferDetect.Fuzz/TransferDetect.Fuzz.csproj -c Release -o "$out" --nologo -v quiet
 # Instrument the engine only (System.Text.Json is in the shared framework and stays as it is).
 dotnet tool run sharpfuzz "$out/TransferDetect.Engine.dll"
