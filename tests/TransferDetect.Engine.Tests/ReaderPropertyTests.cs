@@ -22,11 +22,19 @@ public class ReaderPropertyTests
     private static readonly string[] WrapperKeys = { "Records", "Events" };
     private static readonly HashSet<string> Catalogue = new(CloudTrailReader.SnapshotOperations, StringComparer.Ordinal);
 
-    private static Config Cases(int count, ulong seed) =>
-        Config.QuickThrowOnFailure.WithMaxTest(count).WithReplay(seed, 0x9E3779B97F4A7C15UL).WithQuietOnSuccess(true).WithEndSize(200);
+    /// <summary>
+    /// <c>count</c> cases from <c>seed</c>. For a deeper run than CI's, set TRANSFERDETECT_PROPERTY_SCALE (multiplies
+    /// the counts) and TRANSFERDETECT_PROPERTY_SEED (added to each seed).
+    /// </summary>
+    private static Config Cases(int count, ulong seed)
+    {
+        int scale = int.TryParse(Environment.GetEnvironmentVariable("TRANSFERDETECT_PROPERTY_SCALE"), out int s) && s > 0 ? s : 1;
+        ulong offset = ulong.TryParse(Environment.GetEnvironmentVariable("TRANSFERDETECT_PROPERTY_SEED"), out ulong o) ? o : 0;
+        return Config.QuickThrowOnFailure.WithMaxTest(count * scale).WithReplay(seed + offset, 0x9E3779B97F4A7C15UL).WithQuietOnSuccess(true).WithEndSize(200);
+    }
 
     /// <summary>Runs the check with a deadline: a hang fails the test instead of stalling the suite.</summary>
-    private static void Check(Property property, Config config, int seconds = 60)
+    private static void Check(Property property, Config config, int seconds = 1200)
     {
         var run = Task.Run(() => property.Check(config));
         if (!((IAsyncResult)run).AsyncWaitHandle.WaitOne(TimeSpan.FromSeconds(seconds))) Assert.Fail($"the property did not finish in {seconds} s (a hang)");
@@ -146,10 +154,19 @@ public class ReaderPropertyTests
             var fast = Split(data, chunks, vectorized: true);
             Assert.Equal(reference.Records.Select(r => r.ToString()), fast.Records.Select(r => r.ToString()));
             Assert.Equal(reference.Issues, fast.Issues);
+            // A top-level object with a "Records" or "Events" array is a wrapper by design, in every layout:
+            // where a generated record has such a key, only the two paths' agreement is checked.
+            if (doc.Records.Any(IsWrapperShaped)) return;
             Assert.Equal(doc.Records, fast.Records.Select(r => r.Text));
             Assert.True(fast.Issues.Count == (doc.Doc.Length == 0 ? 1 : 0), string.Join("\n", fast.Issues)); // only an empty file is a problem
         });
         Check(prop, Cases(400, 2));
+    }
+
+    private static bool IsWrapperShaped(string record)
+    {
+        using var d = JsonDocument.Parse(record);
+        return d.RootElement.EnumerateObject().Any(p => p.Name is "Records" or "Events");
     }
 
     // ---------- (b) CloudTrailReader.ReadStream ----------
