@@ -77,4 +77,25 @@ public class FuzzRegressionTests
         Assert.Equal(1, reader.Statistics.InvalidRecords);
         Assert.Equal(host.Issues.Count, reader.Statistics.Issues);
     }
+
+    [Fact]
+    public void Reader_reports_a_LookupEvents_element_whose_CloudTrailEvent_string_is_not_UTF8_and_reads_on()
+    {
+        // Found by AFL++: an invalid UTF-8 byte inside the CloudTrailEvent string threw InvalidOperationException
+        // out of the enumeration (the string was read outside the handler that catches it).
+        string good = System.Text.Json.JsonSerializer.Serialize(CloudTrailJson.SnapshotShare("add", "{\"userId\":\"999988887777\"}").ToJsonString());
+        var bytes = new List<byte>();
+        bytes.AddRange(Encoding.UTF8.GetBytes("{\"Events\":[{\"EventId\":\"x\",\"EventName\":\"ModifySnapshotAttribute\",\"CloudTrailEvent\":\"{\\\"even"));
+        bytes.Add(0xDD);
+        bytes.AddRange(Encoding.UTF8.GetBytes("Time\\\":1}\"},{\"EventId\":\"y\",\"EventName\":\"ModifySnapshotAttribute\",\"CloudTrailEvent\":" + good + "}]}"));
+
+        var (events, host, reader) = CloudTrailJson.Read(bytes.ToArray());
+
+        Assert.Equal("999988887777", Assert.Single(events).Grantee);
+        var issue = Assert.Single(host.Issues);
+        Assert.Equal(ReadIssueKind.InvalidRecord, issue.Kind);
+        Assert.Equal(1, issue.Record);
+        Assert.Contains("not valid UTF-8", issue.Message);
+        Assert.Equal(1, reader.Statistics.InvalidRecords);
+    }
 }
