@@ -139,7 +139,11 @@ internal sealed class JsonRecordSplitter
         _buf = ArrayPool<byte>.Shared.Rent(InitialBufferSize);
         try
         {
-            if (Fill() && _end >= 3 && _buf[0] == 0xEF && _buf[1] == 0xBB && _buf[2] == 0xBF)
+            // A stream may hand out the byte order mark over several reads: have its 3 bytes before looking.
+            while (_end < 3 && Fill())
+            {
+            }
+            if (_end >= 3 && _buf[0] == 0xEF && _buf[1] == 0xBB && _buf[2] == 0xBF)
             {
                 _pos = 3;
             }
@@ -408,6 +412,17 @@ internal sealed class JsonRecordSplitter
             BrokenRecords++;
             _report(new ReadIssue(ReadIssueKind.OversizedRecord, _file,
                 $"the record is larger than the limit of {_maxRecordBytes:N0} bytes and was skipped",
+                _recLine, _recOffset, _recordNumber));
+            record = default;
+            return false;
+        }
+        if (_buf[_pos - 1] != (byte)'}')
+        {
+            // Closed by ']': its brackets do not match, so it is not a JSON object.
+            _recStart = -1;
+            BrokenRecords++;
+            _report(new ReadIssue(ReadIssueKind.InvalidRecord, _file,
+                "the record is not valid JSON: its '{' is closed by ']'; it was skipped",
                 _recLine, _recOffset, _recordNumber));
             record = default;
             return false;

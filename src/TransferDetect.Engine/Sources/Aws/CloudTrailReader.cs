@@ -292,15 +292,21 @@ public sealed class CloudTrailReader
         {
             if (header.IsLookupEvent)
             {
-                string? text = root.Str("CloudTrailEvent");
                 try
                 {
-                    inner = JsonDocument.Parse(text ?? "");
+                    inner = JsonDocument.Parse(root.Str("CloudTrailEvent") ?? "");
                 }
                 catch (JsonException e)
                 {
                     stats.InvalidRecords++;
                     issues.Report(ReadIssueKind.InvalidRecord, "the CloudTrailEvent string of this LookupEvents element is not valid JSON: " + CleanJsonMessage(e), raw);
+                    return;
+                }
+                catch (InvalidOperationException e)
+                {
+                    // JsonElement.GetString throws this on a string that is not UTF-8.
+                    stats.InvalidRecords++;
+                    issues.Report(ReadIssueKind.InvalidRecord, "the CloudTrailEvent string of this LookupEvents element holds text that is not valid UTF-8: " + e.Message, raw);
                     return;
                 }
                 root = inner.RootElement;
