@@ -44,7 +44,7 @@ public class FuzzRegressionTests
         var host = new CollectingScanHost();
         var reader = new TransferDetect.Engine.Sources.Aws.CloudTrailReader(host);
 
-        var events = reader.ReadStream(new OneByteStream(Encoding.UTF8.GetBytes(text)), "bom.json").ToList();
+        var events = reader.ReadStream(new OneByteStream(Encoding.UTF8.GetBytes(text)), "bom.json", TestContext.Current.CancellationToken).ToList();
 
         Assert.Equal("999988887777", Assert.Single(events).Grantee);
         Assert.Empty(host.Issues);

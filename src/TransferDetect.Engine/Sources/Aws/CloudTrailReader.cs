@@ -288,6 +288,7 @@ public sealed class CloudTrailReader
         using var doc = JsonDocument.Parse(raw.Json);
         var root = doc.RootElement;
         JsonDocument? inner = null;
+        int before = output.Count;
         try
         {
             if (header.IsLookupEvent)
@@ -302,28 +303,17 @@ public sealed class CloudTrailReader
                     issues.Report(ReadIssueKind.InvalidRecord, "the CloudTrailEvent string of this LookupEvents element is not valid JSON: " + CleanJsonMessage(e), raw);
                     return;
                 }
-                catch (InvalidOperationException e)
-                {
-                    // JsonElement.GetString throws this on a string that is not UTF-8.
-                    stats.InvalidRecords++;
-                    issues.Report(ReadIssueKind.InvalidRecord, "the CloudTrailEvent string of this LookupEvents element holds text that is not valid UTF-8: " + e.Message, raw);
-                    return;
-                }
                 root = inner.RootElement;
             }
-            var location = new SourceLocation(name, raw.Line, raw.Number, raw.Offset);
-            int before = output.Count;
-            try
-            {
-                Map(root, operation, location, issues, stats, raw, output);
-            }
-            catch (InvalidOperationException e)
-            {
-                // JsonElement.GetString throws this (not JsonException) on text that is not UTF-8.
-                output.RemoveRange(before, output.Count - before);
-                stats.InvalidRecords++;
-                issues.Report(ReadIssueKind.InvalidRecord, "the record holds text that is not valid UTF-8: " + e.Message, raw);
-            }
+            Map(root, operation, new SourceLocation(name, raw.Line, raw.Number, raw.Offset), issues, stats, raw, output);
+        }
+        catch (InvalidOperationException e)
+        {
+            // JsonElement.GetString throws this (not JsonException) on a string that is not UTF-8, in the
+            // record or in a LookupEvents element's CloudTrailEvent string: nothing of the record is kept.
+            output.RemoveRange(before, output.Count - before);
+            stats.InvalidRecords++;
+            issues.Report(ReadIssueKind.InvalidRecord, "the record holds text that is not valid UTF-8: " + e.Message, raw);
         }
         finally
         {
