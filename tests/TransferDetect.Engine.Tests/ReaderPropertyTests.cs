@@ -19,7 +19,7 @@ namespace TransferDetect.Engine.Tests;
 /// </summary>
 public class ReaderPropertyTests
 {
-    private static readonly string[] WrapperKeys = { "Records", "Events" };
+    private static readonly string[] WrapperKeys = CloudTrailReader.WrapperKeys;
     private static readonly HashSet<string> Catalogue = new(CloudTrailReader.SnapshotOperations, StringComparer.Ordinal);
 
     /// <summary>

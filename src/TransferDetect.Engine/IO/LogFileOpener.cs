@@ -10,14 +10,13 @@ internal static class LogFileOpener
     /// <summary>Decompressed bytes a gzip file may expand to, per compressed byte, before it is taken for a bomb.</summary>
     public const int DefaultMaxCompressionRatio = 200;
 
-    public static Stream Open(string path, out long fileLength, int maxCompressionRatio = DefaultMaxCompressionRatio)
+    public static Stream Open(string path, int maxCompressionRatio = DefaultMaxCompressionRatio)
     {
         var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete,
             FileBufferSize, FileOptions.SequentialScan);
         try
         {
-            fileLength = file.Length;
-            if (fileLength >= 2)
+            if (file.Length >= 2)
             {
                 int b0 = file.ReadByte();
                 int b1 = file.ReadByte();

@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+using System.IO;
 using System.Threading;
 using TransferDetect.Engine.IO;
 using TransferDetect.Engine.Sources.Aws;
@@ -8,9 +9,15 @@ namespace TransferDetect.Engine.Internal;
 /// <summary>Entry points into the reader's stages, for the benchmark's breakdown of where time goes.</summary>
 public static class BenchAccess
 {
+    /// <summary>The splitter as the reader builds it (same wrapper keys, same default record limit).</summary>
+    private static JsonRecordSplitter NewSplitter(Stream stream, string name, bool vectorized = true) =>
+        new(stream, name, CloudTrailReader.WrapperKeys, new CloudTrailReaderOptions().MaxRecordBytes, _ => { }, vectorized);
+
+    private static Stream InMemory(byte[] json) => new MemoryStream(json, writable: false);
+
     public static long OpenAndRead(string path)
     {
-        using var s = LogFileOpener.Open(path, out _);
+        using var s = LogFileOpener.Open(path);
         var buffer = new byte[1 << 18];
         long total = 0;
         int n;
@@ -20,26 +27,23 @@ public static class BenchAccess
 
     public static IEnumerable<int> Split(string path, bool vectorized = true)
     {
-        using var s = LogFileOpener.Open(path, out _);
-        var splitter = new JsonRecordSplitter(s, path, new[] { "Records", "Events" }, 64 << 20, _ => { }, vectorized);
-        foreach (var r in splitter.Records(CancellationToken.None)) yield return r.Json.Length;
+        using var s = LogFileOpener.Open(path);
+        foreach (var r in NewSplitter(s, path, vectorized).Records(CancellationToken.None)) yield return r.Json.Length;
     }
 
     /// <summary>Records in decompressed JSON held in memory.</summary>
     public static int CountRecords(byte[] json, bool vectorized)
     {
-        var splitter = new JsonRecordSplitter(new System.IO.MemoryStream(json, writable: false), "bench", new[] { "Records", "Events" }, 64 << 20, _ => { }, vectorized);
         int n = 0;
-        foreach (var _ in splitter.Records(CancellationToken.None)) n++;
+        foreach (var _ in NewSplitter(InMemory(json), "bench", vectorized).Records(CancellationToken.None)) n++;
         return n;
     }
 
     /// <summary>Records whose eventName the prefilter lets through.</summary>
     public static int CountPrefiltered(byte[] json)
     {
-        var splitter = new JsonRecordSplitter(new System.IO.MemoryStream(json, writable: false), "bench", new[] { "Records", "Events" }, 64 << 20, _ => { });
         int n = 0;
-        foreach (var r in splitter.Records(CancellationToken.None))
+        foreach (var r in NewSplitter(InMemory(json), "bench").Records(CancellationToken.None))
         {
             if (AwsShareCatalog.Snapshots.Filter(r.Json.Span) != EventNameFilter.NotInCatalogue) n++;
         }
@@ -49,9 +53,8 @@ public static class BenchAccess
     /// <summary>Records whose header names a catalogue operation, every record parsed (no prefilter).</summary>
     public static int CountByHeader(byte[] json)
     {
-        var splitter = new JsonRecordSplitter(new System.IO.MemoryStream(json, writable: false), "bench", new[] { "Records", "Events" }, 64 << 20, _ => { });
         int n = 0;
-        foreach (var r in splitter.Records(CancellationToken.None))
+        foreach (var r in NewSplitter(InMemory(json), "bench").Records(CancellationToken.None))
         {
             if (CloudTrailHeader.Read(r.Json.Span, AwsShareCatalog.Snapshots).OperationIndex >= 0) n++;
         }
@@ -60,9 +63,8 @@ public static class BenchAccess
 
     public static IEnumerable<int> SplitAndHeader(string path)
     {
-        using var s = LogFileOpener.Open(path, out _);
-        var splitter = new JsonRecordSplitter(s, path, new[] { "Records", "Events" }, 64 << 20, _ => { });
-        foreach (var r in splitter.Records(CancellationToken.None))
+        using var s = LogFileOpener.Open(path);
+        foreach (var r in NewSplitter(s, path).Records(CancellationToken.None))
         {
             yield return CloudTrailHeader.Read(r.Json.Span, AwsShareCatalog.Snapshots).OperationIndex;
         }

@@ -47,7 +47,8 @@ public sealed class CloudTrailReaderOptions
 /// </summary>
 public sealed class CloudTrailReader
 {
-    private static readonly string[] WrapperKeys = { "Records", "Events" };
+    /// <summary>Properties whose array holds the records: S3 delivery and LookupEvents output.</summary>
+    internal static readonly string[] WrapperKeys = { "Records", "Events" };
     private readonly IScanHost _host;
     private readonly CloudTrailReaderOptions _options;
     private readonly AwsShareCatalog _catalog;
@@ -209,7 +210,7 @@ public sealed class CloudTrailReader
         Stream stream;
         try
         {
-            stream = LogFileOpener.Open(path, out _, _options.MaxCompressionRatio);
+            stream = LogFileOpener.Open(path, _options.MaxCompressionRatio);
         }
         catch (Exception e) when (e is IOException || e is UnauthorizedAccessException || e is InputFormatException)
         {
