@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.IO.Compression;
+using TransferDetect.Engine.Sources;
 using TransferDetect.Engine.Hosting;
 using TransferDetect.Engine.Internal;
 using TransferDetect.Engine.Sources.Aws;
@@ -49,7 +50,7 @@ internal static class Components
         });
         full = Time(f =>
         {
-            var reader = new CloudTrailReader(new CollectingScanHost());
+            var reader = new ShareLogReader(new CollectingScanHost());
             foreach (var _ in reader.ReadFile(f)) { }
         });
         }

@@ -1,5 +1,6 @@
 using System.Text;
 using BenchmarkDotNet.Attributes;
+using TransferDetect.Engine.Sources;
 using TransferDetect.Engine.Hosting;
 using TransferDetect.Engine.Internal;
 using TransferDetect.Engine.Sources.Aws;
@@ -45,10 +46,10 @@ public class Micro
     [Benchmark(Description = "split + header parse of every record")]
     public int SplitHeader() => BenchAccess.CountByHeader(_json);
 
-    [Benchmark(Description = "CloudTrailReader.ReadStream (all of it)")]
+    [Benchmark(Description = "ShareLogReader.ReadStream (all of it)")]
     public int ReadStream()
     {
-        var reader = new CloudTrailReader(new CollectingScanHost());
+        var reader = new ShareLogReader(new CollectingScanHost());
         int n = 0;
         foreach (var _ in reader.ReadStream(new MemoryStream(_json, writable: false), "micro")) n++;
         return n;

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.IO.Compression;
 using TransferDetect.Bench;
+using TransferDetect.Engine.Sources;
 using TransferDetect.Engine.Detection;
 using TransferDetect.Engine.Hosting;
 using TransferDetect.Engine.Sources.Aws;
@@ -28,7 +29,7 @@ switch (command)
                 var proc = Process.GetCurrentProcess();
                 var cpu0 = proc.TotalProcessorTime;
                 var sw = Stopwatch.StartNew();
-                var reader = new CloudTrailReader(new CollectingScanHost());
+                var reader = new ShareLogReader(new CollectingScanHost());
                 long n = 0;
                 foreach (var _ in reader.Read(new[] { args[1] })) n++;
                 proc.Refresh();
@@ -97,7 +98,7 @@ static int Scan(string dir, int repeats, bool expectShares = false)
             // (b) Get-SnapshotShareEvent | Find-ExternalShare, through the engine.
             sw.Restart();
             var host = new CollectingScanHost();
-            var reader = new CloudTrailReader(host, new CloudTrailReaderOptions { MaxParallelFiles = threads });
+            var reader = new ShareLogReader(host, new ShareLogReaderOptions { MaxParallelFiles = threads });
             var detector = new ExternalShareDetector(TrustZone.Empty);
             long found = 0;
             foreach (var e in reader.Read(new[] { dir }))
@@ -146,7 +147,7 @@ static int Once(string dir, bool scan)
     else
     {
         var host = new CollectingScanHost();
-        var reader = new CloudTrailReader(host);
+        var reader = new ShareLogReader(host);
         var detector = new ExternalShareDetector(TrustZone.Empty);
         foreach (var e in reader.Read(new[] { dir }))
         {

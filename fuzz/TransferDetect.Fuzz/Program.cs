@@ -1,4 +1,5 @@
 using SharpFuzz;
+using TransferDetect.Engine.Sources;
 using TransferDetect.Engine.Detection;
 using TransferDetect.Engine.Hosting;
 using TransferDetect.Engine.Sources.Aws;
@@ -6,14 +7,14 @@ using TransferDetect.Engine.Sources.Aws;
 namespace TransferDetect.Fuzz;
 
 /// <summary>
-/// Fuzzing target: feeds the input bytes to CloudTrailReader (ReadStream; ReadFile when the bytes are gzip)
+/// Fuzzing target: feeds the input bytes to ShareLogReader (ReadStream; ReadFile when the bytes are gzip)
 /// and the text to TrustZone.Parse. It throws only on a contract violation:
 /// an exception out of the reader's enumeration, an event that is not a share of a catalogued operation,
 /// statistics that do not add up, or TrustZone.Parse throwing anything but TrustZoneException.
 /// </summary>
 public static class Program
 {
-    private static readonly HashSet<string> Catalogue = new(CloudTrailReader.SnapshotOperations, StringComparer.Ordinal);
+    private static readonly HashSet<string> Catalogue = new(ShareLogReader.SnapshotOperations, StringComparer.Ordinal);
     private static readonly string GzipPath = Path.Combine(Path.GetTempPath(), $"transferdetect-fuzz-{Environment.ProcessId}.json.gz");
 
     public static void Main(string[] args)
@@ -46,7 +47,7 @@ public static class Program
     {
         var host = new CollectingScanHost();
         // A small record limit so the oversized-record path is reachable with small inputs.
-        var reader = new CloudTrailReader(host, new CloudTrailReaderOptions { MaxRecordBytes = 4096, MaxIssuesPerFile = int.MaxValue, MaxParallelFiles = 1 });
+        var reader = new ShareLogReader(host, new ShareLogReaderOptions { MaxRecordBytes = 4096, MaxIssuesPerFile = int.MaxValue, MaxParallelFiles = 1 });
         bool gzip = data.Length >= 2 && data[0] == 0x1f && data[1] == 0x8b;
         List<TransferDetect.Engine.Model.ShareEvent> events;
         if (gzip)

@@ -4,6 +4,7 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Management.Automation;
 using System.Management.Automation.Language;
+using TransferDetect.Engine.Sources;
 using TransferDetect.Engine.Sources.Aws;
 
 namespace TransferDetect.Commands;
@@ -31,5 +32,5 @@ public sealed class AwsRegionCompleter : IArgumentCompleter
 public sealed class SnapshotOperationCompleter : IArgumentCompleter
 {
     public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete, CommandAst commandAst, IDictionary fakeBoundParameters) =>
-        Completion.From(CloudTrailReader.SnapshotOperations, wordToComplete);
+        Completion.From(ShareLogReader.SnapshotOperations, wordToComplete);
 }

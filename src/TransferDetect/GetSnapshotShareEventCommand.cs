@@ -1,6 +1,7 @@
 using System;
 using System.Management.Automation;
 using System.Threading;
+using TransferDetect.Engine.Sources;
 using TransferDetect.Engine.Model;
 using TransferDetect.Engine.Sources.Aws;
 
@@ -18,7 +19,7 @@ public sealed class GetSnapshotShareEventCommand : PSCmdlet
     private const string LiteralPathSet = "LiteralPath";
 
     private readonly CancellationTokenSource _cancel = new();
-    private CloudTrailReader? _reader;
+    private ShareLogReader? _reader;
     private CmdletScanHost? _host;
 
     /// <summary>Files or folders to read; wildcards allowed.</summary>
@@ -70,7 +71,7 @@ public sealed class GetSnapshotShareEventCommand : PSCmdlet
         _host = new CmdletScanHost(this, "Reading CloudTrail for snapshot and image shares");
         try
         {
-            _reader = new CloudTrailReader(_host, new CloudTrailReaderOptions { Window = window, Regions = Region, Operations = Operation });
+            _reader = new ShareLogReader(_host, new ShareLogReaderOptions { Window = window, Regions = Region, Operations = Operation, Categories = new[] { ShareCategory.Snapshot } });
         }
         catch (ArgumentException e)
         {

@@ -2,6 +2,7 @@ using System.IO.Compression;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using TransferDetect.Engine.Sources;
 using TransferDetect.Engine.Hosting;
 using TransferDetect.Engine.Model;
 using TransferDetect.Engine.Sources.Aws;
@@ -76,25 +77,25 @@ internal static class CloudTrailJson
     public static byte[] Gzip(string text) => TransferDetect.Tests.RepoPaths.Gzip(Encoding.UTF8.GetBytes(text));
 
     /// <summary>Reads text through the reader as if it were a file.</summary>
-    public static (List<ShareEvent> Events, CollectingScanHost Host, CloudTrailReader Reader) Read(string text, CloudTrailReaderOptions? options = null) =>
+    public static (List<ShareEvent> Events, CollectingScanHost Host, ShareLogReader Reader) Read(string text, ShareLogReaderOptions? options = null) =>
         Read(Encoding.UTF8.GetBytes(text), options);
 
-    public static (List<ShareEvent> Events, CollectingScanHost Host, CloudTrailReader Reader) Read(byte[] bytes, CloudTrailReaderOptions? options = null)
+    public static (List<ShareEvent> Events, CollectingScanHost Host, ShareLogReader Reader) Read(byte[] bytes, ShareLogReaderOptions? options = null)
     {
         var host = new CollectingScanHost();
-        var reader = new CloudTrailReader(host, options);
+        var reader = new ShareLogReader(host, options);
         var events = reader.ReadStream(new MemoryStream(bytes), "test.json").ToList();
         return (events, host, reader);
     }
 
-    /// <summary>Writes the text to a file in a fresh folder and reads it through <see cref="CloudTrailReader.Read"/>.</summary>
-    public static (List<ShareEvent> Events, CollectingScanHost Host, CloudTrailReader Reader) ReadFile(string name, byte[] content, CloudTrailReaderOptions? options = null)
+    /// <summary>Writes the text to a file in a fresh folder and reads it through <see cref="ShareLogReader.Read"/>.</summary>
+    public static (List<ShareEvent> Events, CollectingScanHost Host, ShareLogReader Reader) ReadFile(string name, byte[] content, ShareLogReaderOptions? options = null)
     {
         string dir = TransferDetect.Tests.RepoPaths.NewTempDirectory();
         string path = Path.Combine(dir, name);
         File.WriteAllBytes(path, content);
         var host = new CollectingScanHost();
-        var reader = new CloudTrailReader(host, options);
+        var reader = new ShareLogReader(host, options);
         var events = reader.Read(new[] { path }, TestContext.Current.CancellationToken).ToList();
         return (events, host, reader);
     }

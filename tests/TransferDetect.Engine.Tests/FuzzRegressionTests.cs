@@ -1,4 +1,5 @@
 using System.Text;
+using TransferDetect.Engine.Sources;
 using TransferDetect.Engine.Hosting;
 using TransferDetect.Engine.IO;
 using Xunit;
@@ -42,7 +43,7 @@ public class FuzzRegressionTests
     {
         string text = "\uFEFF" + CloudTrailJson.Delivery(CloudTrailJson.SnapshotShare("add", "{\"userId\":\"999988887777\"}"));
         var host = new CollectingScanHost();
-        var reader = new TransferDetect.Engine.Sources.Aws.CloudTrailReader(host);
+        var reader = new TransferDetect.Engine.Sources.ShareLogReader(host);
 
         var events = reader.ReadStream(new OneByteStream(Encoding.UTF8.GetBytes(text)), "bom.json", TestContext.Current.CancellationToken).ToList();
 

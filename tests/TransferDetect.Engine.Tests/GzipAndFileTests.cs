@@ -67,7 +67,7 @@ public class GzipAndFileTests
         string good = Path.Combine(dir, "good.json");
         File.WriteAllText(good, ManyShares(1));
         var host = new CollectingScanHost();
-        var reader = new CloudTrailReader(host);
+        var reader = new ShareLogReader(host);
         var events = reader.Read(new[] { Path.Combine(dir, "missing.json"), good }, TestContext.Current.CancellationToken).ToList();
         Assert.Single(events);
         Assert.Equal(ReadIssueKind.FileUnreadable, Assert.Single(host.Issues).Kind);
@@ -87,7 +87,7 @@ public class GzipAndFileTests
         File.WriteAllText(Path.Combine(digest, "digest.json.gz"), "{\"digestStartTime\":\"x\"}");
 
         var host = new CollectingScanHost();
-        var reader = new CloudTrailReader(host);
+        var reader = new ShareLogReader(host);
         var events = reader.Read(new[] { root }, TestContext.Current.CancellationToken).ToList();
 
         Assert.Equal(3, events.Count);
@@ -110,11 +110,11 @@ public class GzipAndFileTests
             rec["eventTime"] = $"{y}-{m}-{d}T00:05:00Z";
             File.WriteAllText(Path.Combine(dir, "f.json"), Delivery(rec));
         }
-        var options = new CloudTrailReaderOptions
+        var options = new ShareLogReaderOptions
         {
             Window = new TimeWindow(new DateTime(2024, 8, 1, 0, 0, 0, DateTimeKind.Utc), new DateTime(2024, 8, 1, 23, 59, 59, DateTimeKind.Utc)),
         };
-        var reader = new CloudTrailReader(new CollectingScanHost(), options);
+        var reader = new ShareLogReader(new CollectingScanHost(), options);
         var events = reader.Read(new[] { root }, TestContext.Current.CancellationToken).ToList();
 
         Assert.Equal(new DateTime(2024, 8, 1, 0, 5, 0, DateTimeKind.Utc), Assert.Single(events).EventTime);
@@ -180,7 +180,7 @@ public class FilterTests
         var loose = SnapshotShare("add", """{"userId":"444455556666"}""");
         loose["awsRegion"] = "us-east-1";
         File.WriteAllText(Path.Combine(root, "export.json"), Delivery(loose));
-        var reader = new CloudTrailReader(new CollectingScanHost(), new CloudTrailReaderOptions { Regions = new[] { "EU-WEST-1" } });
+        var reader = new ShareLogReader(new CollectingScanHost(), new ShareLogReaderOptions { Regions = new[] { "EU-WEST-1" } });
         var events = reader.Read(new[] { root }, TestContext.Current.CancellationToken).ToList();
 
         Assert.Equal(new[] { "eu-west-1", "eu-west-1" }, events.Select(e => e.Region));
@@ -192,7 +192,7 @@ public class FilterTests
     [Fact]
     public void Operation_filter_keeps_only_the_named_operations()
     {
-        var reader = new CloudTrailReader(new CollectingScanHost(), new CloudTrailReaderOptions { Operations = new[] { "modifyimageattribute" } });
+        var reader = new ShareLogReader(new CollectingScanHost(), new ShareLogReaderOptions { Operations = new[] { "modifyimageattribute" } });
         var events = reader.Read(new[] { Tree() }, TestContext.Current.CancellationToken).ToList();
         Assert.Equal(2, events.Count);
         Assert.All(events, e => Assert.Equal("ModifyImageAttribute", e.Operation));
@@ -201,7 +201,7 @@ public class FilterTests
     [Fact]
     public void Unknown_operation_is_refused_with_the_list_of_known_ones()
     {
-        var e = Assert.Throws<ArgumentException>(() => new CloudTrailReader(new CollectingScanHost(), new CloudTrailReaderOptions { Operations = new[] { "PutBucketPolicy" } }));
+        var e = Assert.Throws<ArgumentException>(() => new ShareLogReader(new CollectingScanHost(), new ShareLogReaderOptions { Operations = new[] { "PutBucketPolicy" } }));
         Assert.Contains("'PutBucketPolicy' is not an operation this command reads", e.Message);
         Assert.Contains("ModifySnapshotAttribute", e.Message);
     }

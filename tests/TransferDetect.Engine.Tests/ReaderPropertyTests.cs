@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.Json;
 using FsCheck;
 using FsCheck.Fluent;
+using TransferDetect.Engine.Sources;
 using TransferDetect.Engine.Detection;
 using TransferDetect.Engine.Hosting;
 using TransferDetect.Engine.IO;
@@ -19,8 +20,8 @@ namespace TransferDetect.Engine.Tests;
 /// </summary>
 public class ReaderPropertyTests
 {
-    private static readonly string[] WrapperKeys = CloudTrailReader.WrapperKeys;
-    private static readonly HashSet<string> Catalogue = new(CloudTrailReader.SnapshotOperations, StringComparer.Ordinal);
+    private static readonly string[] WrapperKeys = ShareLogReader.WrapperKeys;
+    private static readonly HashSet<string> Catalogue = new(ShareLogReader.SnapshotOperations, StringComparer.Ordinal);
 
     /// <summary>
     /// <c>count</c> cases from <c>seed</c>. For a deeper run than CI's, set TRANSFERDETECT_PROPERTY_SCALE (multiplies
@@ -169,12 +170,12 @@ public class ReaderPropertyTests
         return d.RootElement.EnumerateObject().Any(p => p.Name is "Records" or "Events");
     }
 
-    // ---------- (b) CloudTrailReader.ReadStream ----------
+    // ---------- (b) ShareLogReader.ReadStream ----------
 
-    private static (List<ShareEvent> Events, CollectingScanHost Host, CloudTrailReader Reader) ReadChecked(Func<CloudTrailReader, IEnumerable<ShareEvent>> read)
+    private static (List<ShareEvent> Events, CollectingScanHost Host, ShareLogReader Reader) ReadChecked(Func<ShareLogReader, IEnumerable<ShareEvent>> read)
     {
         var host = new CollectingScanHost();
-        var reader = new CloudTrailReader(host, new CloudTrailReaderOptions { MaxRecordBytes = 4096, MaxIssuesPerFile = int.MaxValue, MaxParallelFiles = 1 });
+        var reader = new ShareLogReader(host, new ShareLogReaderOptions { MaxRecordBytes = 4096, MaxIssuesPerFile = int.MaxValue, MaxParallelFiles = 1 });
         var events = read(reader).ToList();
         foreach (var e in events)
         {

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using TransferDetect.Engine.Sources;
 using TransferDetect.Engine.Detection;
 using TransferDetect.Engine.Hosting;
 using TransferDetect.Engine.Model;
@@ -16,7 +17,7 @@ public class RealDataTests
     {
         RepoPaths.RequireSharedData();
         var host = new CollectingScanHost();
-        var reader = new CloudTrailReader(host);
+        var reader = new ShareLogReader(host);
         var detector = new ExternalShareDetector(TrustZone.Empty);
         var findings = reader.Read(new[] { RepoPaths.Stratus }, TestContext.Current.CancellationToken).Select(detector.Evaluate).Where(f => f != null).ToList();
 
@@ -40,7 +41,7 @@ public class RealDataTests
     {
         RepoPaths.RequireSharedData();
         var host = new CollectingScanHost();
-        var reader = new CloudTrailReader(host);
+        var reader = new ShareLogReader(host);
         var events = reader.Read(new[] { Path.Combine(RepoPaths.SharedData, "otrf-security-datasets", "datasets", "atomic", "aws", "collection") }, TestContext.Current.CancellationToken).ToList();
         Assert.Empty(events);
         Assert.Empty(host.Issues);

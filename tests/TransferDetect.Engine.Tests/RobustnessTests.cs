@@ -1,5 +1,6 @@
 using System.IO.Compression;
 using System.Text;
+using TransferDetect.Engine.Sources;
 using TransferDetect.Engine.Hosting;
 using TransferDetect.Engine.Sources.Aws;
 using TransferDetect.Tests;
@@ -67,7 +68,7 @@ public class RobustnessTests
             gz.Write(Encoding.UTF8.GetBytes("]}"));
         }
         var host = new CollectingScanHost();
-        var reader = new CloudTrailReader(host, new CloudTrailReaderOptions { MaxCompressionRatio = 100 });
+        var reader = new ShareLogReader(host, new ShareLogReaderOptions { MaxCompressionRatio = 100 });
         var events = reader.Read(new[] { path }, TestContext.Current.CancellationToken).ToList();
 
         Assert.Empty(events);
@@ -96,7 +97,7 @@ public class RobustnessTests
         Directory.CreateSymbolicLink(Path.Combine(inner, "loop"), root);
 
         var host = new CollectingScanHost();
-        var reader = new CloudTrailReader(host);
+        var reader = new ShareLogReader(host);
         var events = reader.Read(new[] { root }, TestContext.Current.CancellationToken).ToList();
 
         Assert.Single(events);

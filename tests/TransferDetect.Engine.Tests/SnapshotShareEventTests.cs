@@ -1,3 +1,4 @@
+using TransferDetect.Engine.Sources;
 using TransferDetect.Engine.Hosting;
 using TransferDetect.Engine.Model;
 using TransferDetect.Engine.Sources.Aws;
@@ -215,7 +216,7 @@ public class SnapshotShareEventTests
         inside["eventTime"] = "2024-08-01T10:00:00Z";
         var late = SnapshotShare("add", """{"userId":"444455556666"}""");
         late["eventTime"] = "2024-08-02T00:00:01Z";
-        var options = new CloudTrailReaderOptions
+        var options = new ShareLogReaderOptions
         {
             Window = new TimeWindow(new DateTime(2024, 8, 1, 0, 0, 0, DateTimeKind.Utc), new DateTime(2024, 8, 2, 0, 0, 0, DateTimeKind.Utc)),
         };
@@ -239,7 +240,7 @@ public class SnapshotShareEventTests
     [Fact]
     public void Json_of_another_shape_is_one_issue_per_file_naming_the_first_record()
     {
-        var (events, host, reader) = Read("""{"logName":"projects/p/logs/x","protoPayload":{}}""" + "\n" + """{"logName":"y"}""" + "\n");
+        var (events, host, reader) = Read("""{"level":"info","message":"started"}""" + "\n" + """{"level":"warn"}""" + "\n");
         Assert.Empty(events);
         var issue = Assert.Single(host.Issues);
         Assert.Equal(ReadIssueKind.UnexpectedShape, issue.Kind);
@@ -252,7 +253,7 @@ public class SnapshotShareEventTests
     public void Problems_beyond_the_per_file_limit_are_counted_and_summarised()
     {
         string text = string.Concat(Enumerable.Repeat("{\"bad\": nope}\n", 40));
-        var (_, host, reader) = Read(text, new CloudTrailReaderOptions { MaxIssuesPerFile = 5 });
+        var (_, host, reader) = Read(text, new ShareLogReaderOptions { MaxIssuesPerFile = 5 });
         Assert.Equal(5, host.Issues.Count(i => i.Kind == ReadIssueKind.InvalidRecord));
         var more = Assert.Single(host.Issues, i => i.Kind == ReadIssueKind.MoreIssues);
         Assert.Contains("35 more", more.Message);

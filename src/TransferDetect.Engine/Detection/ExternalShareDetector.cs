@@ -21,7 +21,9 @@ public sealed class DetectionStatistics
 
 /// <summary>
 /// Decides which share events are findings: a grant (successful or attempted) to a principal
-/// outside the trust zone, or to the public. Revocations and grants inside the zone are not.
+/// outside the trust zone, or to the public, and a share used by such a principal. Revocations and
+/// grants inside the zone are not. Each provider's judge classifies the grantee; severity and
+/// reason follow from the verdict unless the judge sets them.
 /// </summary>
 public sealed class ExternalShareDetector
 {
@@ -48,40 +50,32 @@ public sealed class ExternalShareDetector
             Statistics.Marketplace++;
             return null;
         }
-        var verdict = e.Provider == Provider.Aws ? JudgeAws(e) : Verdict.Unknown;
-        if (verdict == Verdict.Trusted)
+        var judgement = e.Provider switch
+        {
+            Provider.Aws => AwsJudge.Judge(e, Zone),
+            Provider.Azure => AzureJudge.Judge(e, Zone),
+            Provider.M365 => M365Judge.Judge(e, Zone),
+            Provider.Gcp => GcpJudge.Judge(e, Zone),
+            _ => new Judgement(Verdict.Unknown),
+        };
+        if (judgement.Verdict == Verdict.Trusted)
         {
             Statistics.Trusted++;
             return null;
         }
         Statistics.Findings++;
-        return new Finding(e, SeverityOf(e, verdict), ReasonFor(e, verdict));
-    }
-
-    private enum Verdict { Trusted, External, Public, Unknown }
-
-    private Verdict JudgeAws(ShareEvent e)
-    {
-        var g = AwsGrantee.Parse(e.Grantee);
-        switch (g.Type)
-        {
-            case GranteeType.Public:
-                return Verdict.Public;
-            case GranteeType.Account:
-                return Zone.TrustsAwsAccount(g.AccountId!, e.AccountId) ? Verdict.Trusted : Verdict.External;
-            case GranteeType.Organization:
-                return Zone.TrustsAwsOrganization(g.OrganizationId!) ? Verdict.Trusted : Verdict.External;
-            case GranteeType.OrganizationalUnit:
-                return Zone.TrustsAwsOrganizationalUnit(g.OrganizationalUnitId!, g.OrganizationId) ? Verdict.Trusted : Verdict.External;
-            default:
-                return Verdict.Unknown;
-        }
+        return new Finding(e, judgement.Severity ?? SeverityOf(e, judgement.Verdict), judgement.Reason ?? ReasonFor(e, judgement.Verdict));
     }
 
     private static bool IsMarketplace(string? invokedBy) =>
         invokedBy != null && invokedBy.IndexOf("marketplace", StringComparison.OrdinalIgnoreCase) >= 0;
 
-    private static Severity SeverityOf(ShareEvent e, Verdict verdict)
+    /// <summary>
+    /// Public grants are Critical, grants to an outside principal High, to a grantee that could not be
+    /// classified Medium. A failed call is an attempt: Medium when it tried to make data public, Low otherwise.
+    /// A share used by an outside principal is High (data has left).
+    /// </summary>
+    internal static Severity SeverityOf(ShareEvent e, Verdict verdict)
     {
         if (!e.Succeeded)
         {
@@ -95,37 +89,67 @@ public sealed class ExternalShareDetector
         };
     }
 
-    private static string ReasonFor(ShareEvent e, Verdict verdict)
+    internal static string ReasonFor(ShareEvent e, Verdict verdict)
     {
         string resource = $"{Describe(e.ResourceType)} {e.ResourceId ?? "(no id recorded)"}";
         string who = verdict switch
         {
             Verdict.Public => "everyone (public)",
-            Verdict.External => $"{DescribeGrantee(e.GranteeType)} {e.Grantee}, which is outside the trust zone",
+            Verdict.External => $"{DescribeGrantee(e.Provider, e.GranteeType)} {e.Grantee}, which is outside the trust zone",
             _ => $"'{e.Grantee}', a grantee that could not be classified",
         };
         if (!e.Succeeded)
         {
-            return $"An attempt to share {resource} with {who} failed ({e.ErrorCode}); no access was granted.";
+            return $"An attempt to share {resource} with {who} failed ({e.ErrorCode ?? e.Status}); no access was granted.";
+        }
+        if (e.Action == ShareAction.Use)
+        {
+            return $"{resource} was used through a share by {who} ({e.Operation}).";
         }
         return $"{resource} was shared with {who}.";
     }
 
-    private static string DescribeGrantee(GranteeType t) => t switch
+    internal static string DescribeGrantee(Provider provider, GranteeType t) => (provider, t) switch
     {
-        GranteeType.Account => "AWS account",
-        GranteeType.Organization => "AWS organization",
-        GranteeType.OrganizationalUnit => "AWS organizational unit",
+        (Provider.Aws, GranteeType.Account) => "AWS account",
+        (Provider.Aws, GranteeType.Organization) => "AWS organization",
+        (Provider.Aws, GranteeType.OrganizationalUnit) => "AWS organizational unit",
+        (Provider.Gcp, GranteeType.Organization) => "GCP organization",
+        (Provider.Gcp, GranteeType.Account) => "GCP project",
+        (_, GranteeType.Tenant) => "tenant",
+        (_, GranteeType.Subscription) => "subscription",
+        (_, GranteeType.Domain) => "domain",
+        (_, GranteeType.User) => "user",
+        (_, GranteeType.AnonymousLink) => "anyone with the link",
         _ => t.ToString(),
     };
 
-    private static string Describe(string resourceType) => resourceType switch
+    private static readonly System.Collections.Generic.Dictionary<string, string> ResourceNames = new(StringComparer.Ordinal)
     {
-        "EbsSnapshot" => "EBS snapshot",
-        "Ami" => "AMI",
-        "RdsSnapshot" => "RDS snapshot",
-        "RdsClusterSnapshot" => "RDS cluster snapshot",
-        "RedshiftSnapshot" => "Redshift snapshot",
-        _ => resourceType,
+        ["EbsSnapshot"] = "EBS snapshot",
+        ["Ami"] = "AMI",
+        ["RdsSnapshot"] = "RDS snapshot",
+        ["RdsClusterSnapshot"] = "RDS cluster snapshot",
+        ["RedshiftSnapshot"] = "Redshift snapshot",
     };
+
+    /// <summary>A resource type for a sentence: a known name, or the type's words (S3Bucket: "S3 bucket").</summary>
+    internal static string Describe(string resourceType)
+    {
+        if (ResourceNames.TryGetValue(resourceType, out var name)) return name;
+        var words = new System.Text.StringBuilder();
+        for (int i = 0; i < resourceType.Length; i++)
+        {
+            char c = resourceType[i];
+            bool boundary = i > 0 && char.IsUpper(c) && (char.IsLower(resourceType[i - 1]) || (i + 1 < resourceType.Length && char.IsLower(resourceType[i + 1]) && char.IsUpper(resourceType[i - 1])));
+            if (boundary) words.Append(' ');
+            words.Append(c);
+        }
+        var parts = words.ToString().Split(' ');
+        for (int i = 1; i < parts.Length; i++)
+        {
+            if (parts[i].Length > 1 && char.IsUpper(parts[i][0]) && !char.IsUpper(parts[i][1])) parts[i] = char.ToLowerInvariant(parts[i][0]) + parts[i].Substring(1);
+        }
+        return string.Join(" ", parts);
+    }
 }

@@ -82,6 +82,61 @@ public sealed class TrustZone
     public bool TrustsAwsOrganizationalUnit(string organizationalUnitId, string? organizationId) =>
         _awsOrganizationalUnits.Contains(organizationalUnitId) || (organizationId != null && _awsOrganizations.Contains(organizationId));
 
+    /// <summary>Is the Azure tenant "us": the resource's own tenant, or a listed one?</summary>
+    public bool TrustsAzureTenant(string tenantId, string? ownerTenantId) =>
+        string.Equals(tenantId, ownerTenantId, StringComparison.OrdinalIgnoreCase) || _azureTenants.Contains(tenantId);
+
+    /// <summary>Is the Azure subscription "us": the resource's own subscription, or a listed one?</summary>
+    public bool TrustsAzureSubscription(string subscriptionId, string? ownerSubscriptionId) =>
+        string.Equals(subscriptionId, ownerSubscriptionId, StringComparison.OrdinalIgnoreCase) || _azureSubscriptions.Contains(subscriptionId);
+
+    /// <summary>
+    /// Is the Microsoft 365 domain (or the domain of an address) "us": a listed domain or a subdomain of
+    /// one? A guest's address inside the tenant (<c>bob_fabrikam.com#EXT#@contoso.onmicrosoft.com</c>) is
+    /// judged by its home domain (fabrikam.com), not by the tenant's.
+    /// </summary>
+    public bool TrustsM365Domain(string domainOrAddress) => DomainListed(_m365Domains, DomainOf(domainOrAddress));
+
+    /// <summary>Is the GCP domain (or the domain of an address) "us": a listed domain or a subdomain of one?</summary>
+    public bool TrustsGcpDomain(string domainOrAddress) => DomainListed(_gcpDomains, DomainOf(domainOrAddress));
+
+    /// <summary>Is the GCP project "us": the resource's own project, or a listed one?</summary>
+    public bool TrustsGcpProject(string projectId, string? ownerProjectId) =>
+        string.Equals(projectId, ownerProjectId, StringComparison.Ordinal) || _gcpProjects.Contains(projectId);
+
+    public bool TrustsGcpOrganization(string organizationId) => _gcpOrganizations.Contains(organizationId);
+
+    /// <summary>
+    /// The domain of an address or a domain: after the last '@'; for a guest's <c>#EXT#</c> address, the
+    /// home domain encoded before it (the last '_' stands for the '@'). Lower case, no trailing dot.
+    /// </summary>
+    public static string DomainOf(string domainOrAddress)
+    {
+        string s = (domainOrAddress ?? "").Trim();
+        int ext = s.IndexOf("#EXT#", StringComparison.OrdinalIgnoreCase);
+        if (ext > 0)
+        {
+            string home = s.Substring(0, ext);
+            int underscore = home.LastIndexOf('_');
+            if (underscore >= 0) return home.Substring(underscore + 1).TrimEnd('.').ToLowerInvariant();
+        }
+        int at = s.LastIndexOf('@');
+        if (at >= 0) s = s.Substring(at + 1);
+        return s.TrimEnd('.').ToLowerInvariant();
+    }
+
+    private static bool DomainListed(HashSet<string> domains, string domain)
+    {
+        if (domain.Length == 0) return false;
+        for (string d = domain; ; )
+        {
+            if (domains.Contains(d)) return true;
+            int dot = d.IndexOf('.');
+            if (dot < 0 || d.IndexOf('.', dot + 1) < 0) return false; // stop at the registrable level: "com" is never trusted
+            d = d.Substring(dot + 1);
+        }
+    }
+
     public bool IsEmpty =>
         _awsAccounts.Count + _awsOrganizations.Count + _awsOrganizationalUnits.Count + _azureTenants.Count + _azureSubscriptions.Count +
         _m365Domains.Count + _gcpOrganizations.Count + _gcpProjects.Count + _gcpDomains.Count == 0;

@@ -18,6 +18,9 @@ public sealed class ScanStatistics
     public long CandidateRecords { get; internal set; }
     public long OutsideTimeWindow { get; internal set; }
     public long ShareEvents { get; internal set; }
+
+    /// <summary>Events folded into the operation they belong to (an Azure operation's Started record, an M365 share's companions).</summary>
+    public long FoldedEvents { get; internal set; }
     public long BytesRead { get; internal set; }
     public long Issues { get; internal set; }
 
@@ -37,17 +40,18 @@ public sealed class ScanStatistics
         CandidateRecords += o.CandidateRecords;
         OutsideTimeWindow += o.OutsideTimeWindow;
         ShareEvents += o.ShareEvents;
+        FoldedEvents += o.FoldedEvents;
         BytesRead += o.BytesRead;
         Issues += o.Issues;
     }
 
     public string Summary() => string.Format(CultureInfo.InvariantCulture,
-        "Read {0} file(s), {1} record(s), {2:N0} byte(s) of JSON; {3} share event(s) from {4} share record(s). " +
+        "Read {0} file(s), {1} record(s), {2:N0} byte(s) of text; {3} share event(s) from {4} share record(s), {15} of them folded into the operation they belong to. " +
         "Skipped: {5} invalid record(s), {6} record(s) of another shape, {7} share record(s) outside the time window, " +
         "{13} share record(s) of other regions, {8} file(s) in folders by name, {9} folder(s) outside the time window, " +
         "{14} folder(s) of other regions, {10} link(s) not followed; {11} problem(s) reported in {12} file(s).",
         FilesRead, Records, BytesRead, ShareEvents, CandidateRecords,
         InvalidRecords, ForeignRecords, OutsideTimeWindow,
         FilesSkippedByName, DirectoriesPrunedByDate, LinksNotFollowed, Issues, FilesWithIssues,
-        OtherRegions, DirectoriesPrunedByRegion);
+        OtherRegions, DirectoriesPrunedByRegion, FoldedEvents);
 }

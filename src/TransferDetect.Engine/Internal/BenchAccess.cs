@@ -1,6 +1,7 @@
 using System.Collections.Generic;
 using System.IO;
 using System.Threading;
+using TransferDetect.Engine.Sources;
 using TransferDetect.Engine.IO;
 using TransferDetect.Engine.Sources.Aws;
 
@@ -11,7 +12,7 @@ public static class BenchAccess
 {
     /// <summary>The splitter as the reader builds it (same wrapper keys, same default record limit).</summary>
     private static JsonRecordSplitter NewSplitter(Stream stream, string name, bool vectorized = true) =>
-        new(stream, name, CloudTrailReader.WrapperKeys, new CloudTrailReaderOptions().MaxRecordBytes, _ => { }, vectorized);
+        new(stream, name, ShareLogReader.WrapperKeys, new ShareLogReaderOptions().MaxRecordBytes, _ => { }, vectorized);
 
     private static Stream InMemory(byte[] json) => new MemoryStream(json, writable: false);
 

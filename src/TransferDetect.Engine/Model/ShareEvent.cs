@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 
 namespace TransferDetect.Engine.Model;
 
@@ -40,6 +41,12 @@ public sealed class ShareEvent
 
     public string? Region { get; init; }
 
+    /// <summary>The Azure or Microsoft 365 tenant the resource belongs to, where the log names it.</summary>
+    public string? TenantId { get; init; }
+
+    /// <summary>What kind of data the share exposes.</summary>
+    public ShareCategory Category { get; init; }
+
     /// <summary>EbsSnapshot, Ami, RdsSnapshot, RdsClusterSnapshot, RedshiftSnapshot, ...</summary>
     public string ResourceType { get; init; } = "";
 
@@ -51,6 +58,21 @@ public sealed class ShareEvent
     public string? Grantee { get; init; }
 
     public GranteeType GranteeType { get; init; }
+
+    /// <summary>What the grant allows where the log says (a role, a permission level, an action list).</summary>
+    public string? Permission { get; init; }
+
+    /// <summary>One line of context the decision depends on (a policy condition, a link type, a destination).</summary>
+    public string? Details { get; init; }
+
+    /// <summary>The provider's id linking the records of one operation (Azure correlationId, M365 CorrelationId).</summary>
+    public string? CorrelationId { get; init; }
+
+    /// <summary>The provider's status word (Azure Started / Accepted / Succeeded / Failed), where it has one.</summary>
+    public string? Status { get; init; }
+
+    /// <summary>Ids of the other records folded into this event (the Started record of an Azure operation, a SharingSet companion).</summary>
+    public IReadOnlyList<string> RelatedEventIds { get; init; } = Array.Empty<string>();
 
     /// <summary>False when the provider recorded an error: an attempt, never a share.</summary>
     public bool Succeeded { get; init; }

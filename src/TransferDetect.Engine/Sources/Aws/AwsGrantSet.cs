@@ -3,6 +3,27 @@ using TransferDetect.Engine.Model;
 
 namespace TransferDetect.Engine.Sources.Aws;
 
+/// <summary>One grant or revocation read from a CloudTrail record.</summary>
+internal readonly struct AwsGrant
+{
+    public AwsGrant(ShareAction action, string grantee, GranteeType? granteeType, string? permission, string? details)
+    {
+        Action = action;
+        Grantee = grantee;
+        GranteeType = granteeType;
+        Permission = permission;
+        Details = details;
+    }
+
+    public ShareAction Action { get; }
+    public string Grantee { get; }
+
+    /// <summary>Set when the grantee's kind is known from where it was written (an S3 group URI, a canonical id); otherwise the grantee text is classified.</summary>
+    public GranteeType? GranteeType { get; }
+    public string? Permission { get; }
+    public string? Details { get; }
+}
+
 /// <summary>What one CloudTrail record grants or revokes, before it becomes share events.</summary>
 internal sealed class AwsGrantSet
 {
@@ -14,10 +35,10 @@ internal sealed class AwsGrantSet
 
     public string ResourceType { get; }
     public string? ResourceId { get; }
-    public List<(ShareAction Action, string Grantee)> Grants { get; } = new();
+    public List<AwsGrant> Grants { get; } = new();
 
-    public void Add(ShareAction action, string? grantee)
+    public void Add(ShareAction action, string? grantee, GranteeType? granteeType = null, string? permission = null, string? details = null)
     {
-        if (!string.IsNullOrEmpty(grantee)) Grants.Add((action, grantee!));
+        if (!string.IsNullOrEmpty(grantee)) Grants.Add(new AwsGrant(action, grantee!, granteeType, permission, details));
     }
 }

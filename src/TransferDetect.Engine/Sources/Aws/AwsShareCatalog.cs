@@ -1,27 +1,38 @@
 using System;
 using System.Collections.Generic;
 using System.Text;
+using System.Linq;
 using System.Text.Json;
+using TransferDetect.Engine.Model;
 
 namespace TransferDetect.Engine.Sources.Aws;
 
 /// <summary>A CloudTrail operation that can grant or revoke access, and how to read its grants.</summary>
 internal sealed class AwsShareOperation
 {
-    public AwsShareOperation(string eventName, string eventSource, AwsGrantExtractor extract)
+    public AwsShareOperation(string eventName, string eventSource, ShareCategory category, AwsGrantExtractor extract, bool needsRequestParameters = true)
     {
         EventName = eventName;
         EventSource = eventSource;
+        Category = category;
         Extract = extract;
+        NeedsRequestParameters = needsRequestParameters;
     }
 
     public string EventName { get; }
     public string EventSource { get; }
+    public ShareCategory Category { get; }
     public AwsGrantExtractor Extract { get; }
+
+    /// <summary>False for service events (SharedSnapshotCopyInitiated, ...), whose grant is not in requestParameters.</summary>
+    public bool NeedsRequestParameters { get; }
 }
 
-/// <summary>Reads the grants of one record: the resource and each (action, grantee).</summary>
-internal delegate AwsGrantSet? AwsGrantExtractor(JsonElement requestParameters);
+/// <summary>
+/// Reads the grants of one record: the resource and each (action, grantee). <paramref name="requestParameters"/>
+/// is the record's requestParameters (default when it has none); <paramref name="record"/> the whole record.
+/// </summary>
+internal delegate AwsGrantSet? AwsGrantExtractor(JsonElement requestParameters, JsonElement record);
 
 /// <summary>What the byte-level look at a record's eventName says, before any parsing.</summary>
 internal enum EventNameFilter
@@ -62,8 +73,26 @@ internal sealed class AwsShareCatalog
         _sources = sources.ConvertAll(Encoding.UTF8.GetBytes).ToArray();
     }
 
+    /// <summary>Every operation of the AWS catalogue.</summary>
+    public static AwsShareCatalog All { get; } = new(AwsOperations.All);
+
     /// <summary>The snapshot and image sharing operations of Get-SnapshotShareEvent.</summary>
-    public static AwsShareCatalog Snapshots { get; } = new(SnapshotGrantExtractors.Operations);
+    public static AwsShareCatalog Snapshots { get; } = All.For(new[] { ShareCategory.Snapshot });
+
+    /// <summary>The catalogue narrowed to some categories.</summary>
+    public AwsShareCatalog For(ICollection<ShareCategory>? categories) =>
+        categories == null ? this : new AwsShareCatalog(_operations.Where(o => categories.Contains(o.Category)));
+
+    /// <summary>The operation of this name (exact case, as CloudTrail writes it), or null.</summary>
+    public AwsShareOperation? Find(string? eventName)
+    {
+        if (eventName == null) return null;
+        foreach (var op in _operations)
+        {
+            if (string.Equals(op.EventName, eventName, StringComparison.Ordinal)) return op;
+        }
+        return null;
+    }
 
     public IReadOnlyList<AwsShareOperation> Operations => _operations;
 

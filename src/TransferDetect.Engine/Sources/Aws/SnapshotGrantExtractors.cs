@@ -12,12 +12,12 @@ internal static class SnapshotGrantExtractors
 {
     public static readonly AwsShareOperation[] Operations =
     {
-        new("ModifySnapshotAttribute", "ec2.amazonaws.com", rp => Ec2Permission(rp, "createVolumePermission", "EbsSnapshot", rp.Str("snapshotId"))),
-        new("ModifyImageAttribute", "ec2.amazonaws.com", rp => Ec2Permission(rp, "launchPermission", "Ami", rp.Str("imageId"))),
-        new("ModifyDBSnapshotAttribute", "rds.amazonaws.com", rp => RdsRestore(rp, "RdsSnapshot", rp.Prop("dBSnapshotIdentifier", "DBSnapshotIdentifier").Str())),
-        new("ModifyDBClusterSnapshotAttribute", "rds.amazonaws.com", rp => RdsRestore(rp, "RdsClusterSnapshot", rp.Prop("dBClusterSnapshotIdentifier", "DBClusterSnapshotIdentifier").Str())),
-        new("AuthorizeSnapshotAccess", "redshift.amazonaws.com", rp => Redshift(rp, ShareAction.Add)),
-        new("RevokeSnapshotAccess", "redshift.amazonaws.com", rp => Redshift(rp, ShareAction.Remove)),
+        new("ModifySnapshotAttribute", "ec2.amazonaws.com", ShareCategory.Snapshot, (rp, _) => Ec2Permission(rp, "createVolumePermission", "EbsSnapshot", rp.Str("snapshotId"))),
+        new("ModifyImageAttribute", "ec2.amazonaws.com", ShareCategory.Snapshot, (rp, _) => Ec2Permission(rp, "launchPermission", "Ami", rp.Str("imageId"))),
+        new("ModifyDBSnapshotAttribute", "rds.amazonaws.com", ShareCategory.Snapshot, (rp, _) => RdsRestore(rp, "RdsSnapshot", rp.Prop("dBSnapshotIdentifier", "DBSnapshotIdentifier").Str())),
+        new("ModifyDBClusterSnapshotAttribute", "rds.amazonaws.com", ShareCategory.Snapshot, (rp, _) => RdsRestore(rp, "RdsClusterSnapshot", rp.Prop("dBClusterSnapshotIdentifier", "DBClusterSnapshotIdentifier").Str())),
+        new("AuthorizeSnapshotAccess", "redshift.amazonaws.com", ShareCategory.Snapshot, (rp, _) => Redshift(rp, ShareAction.Add)),
+        new("RevokeSnapshotAccess", "redshift.amazonaws.com", ShareCategory.Snapshot, (rp, _) => Redshift(rp, ShareAction.Remove)),
     };
 
     /// <summary>

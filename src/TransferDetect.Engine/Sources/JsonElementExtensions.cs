@@ -1,7 +1,7 @@
 using System;
 using System.Text.Json;
 
-namespace TransferDetect.Engine.Sources.Aws;
+namespace TransferDetect.Engine.Sources;
 
 internal static class JsonElementExtensions
 {

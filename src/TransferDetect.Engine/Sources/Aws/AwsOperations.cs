@@ -1,0 +1,11 @@
+using System.Linq;
+
+namespace TransferDetect.Engine.Sources.Aws;
+
+/// <summary>The AWS catalogue of DETECTIONS.md: every CloudTrail operation that can grant, revoke or use access.</summary>
+internal static class AwsOperations
+{
+    public static readonly AwsShareOperation[] All =
+        SnapshotGrantExtractors.Operations
+        .ToArray();
+}

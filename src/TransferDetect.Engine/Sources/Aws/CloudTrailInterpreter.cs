@@ -1,0 +1,146 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Text.Json;
+using TransferDetect.Engine.Hosting;
+using TransferDetect.Engine.Model;
+
+namespace TransferDetect.Engine.Sources.Aws;
+
+/// <summary>
+/// CloudTrail records (S3 delivery, JSON lines, LookupEvents elements whose CloudTrailEvent is a JSON
+/// string) into share events, through the AWS catalogue.
+/// </summary>
+internal sealed class CloudTrailInterpreter : ShareInterpreter
+{
+    private readonly AwsShareCatalog _catalog;
+    private readonly HashSet<string>? _regions;
+
+    /// <param name="operations">Event names to keep (any case), a subset of the catalogue; null for all.</param>
+    public CloudTrailInterpreter(ISet<ShareCategory>? categories, ICollection<string>? operations, ICollection<string>? regions)
+        : base(categories)
+    {
+        var catalog = AwsShareCatalog.All.For(categories);
+        if (operations != null)
+        {
+            var mine = operations.Where(o => catalog.Operations.Any(op => string.Equals(op.EventName, o, StringComparison.OrdinalIgnoreCase))).ToList();
+            catalog = catalog.Only(mine);
+        }
+        _catalog = catalog;
+        _regions = regions == null ? null : new HashSet<string>(regions, StringComparer.OrdinalIgnoreCase);
+        Operations = AwsShareCatalog.All.For(categories).Operations.Select(o => o.EventName).ToArray();
+    }
+
+    public override Provider Provider => Provider.Aws;
+
+    public override string FormatName => "CloudTrail";
+
+    public override IReadOnlyList<string> Operations { get; }
+
+    public override RecordClaim Claim(ReadOnlySpan<byte> json)
+    {
+        switch (_catalog.Filter(json))
+        {
+            case EventNameFilter.NotInCatalogue:
+                return RecordClaim.Skip;
+            case EventNameFilter.InCatalogue:
+                return RecordClaim.Candidate;
+            default:
+                // No readable eventName value: a record with the key (escaped value, odd spacing) is parsed.
+                return json.IndexOf("ventName\""u8) >= 0 ? RecordClaim.Candidate : RecordClaim.NotMine;
+        }
+    }
+
+    public override bool Recognizes(JsonElement record)
+    {
+        if (!record.IsObject()) return false;
+        if (record.Prop("eventName").ValueKind == JsonValueKind.String && record.Prop("eventSource").ValueKind == JsonValueKind.String) return true;
+        return record.Prop("EventName").ValueKind == JsonValueKind.String && record.Prop("CloudTrailEvent").ValueKind == JsonValueKind.String;
+    }
+
+    public override void Interpret(JsonElement record, RecordContext context, List<ShareEvent> output)
+    {
+        bool lookup = record.Prop("eventName").ValueKind != JsonValueKind.String;
+        var operation = _catalog.Find(lookup ? record.Str("EventName") : record.Str("eventName"));
+        if (operation == null) return;
+        if (!lookup)
+        {
+            Map(record, operation, context, output);
+            return;
+        }
+        JsonDocument inner;
+        try
+        {
+            inner = JsonDocument.Parse(record.Str("CloudTrailEvent") ?? "");
+        }
+        catch (JsonException e)
+        {
+            context.Statistics.InvalidRecords++;
+            context.Report(ReadIssueKind.InvalidRecord, "the CloudTrailEvent string of this LookupEvents element is not valid JSON: " + JsonMessages.Clean(e));
+            return;
+        }
+        using (inner)
+        {
+            Map(inner.RootElement, operation, context, output);
+        }
+    }
+
+    private void Map(JsonElement record, AwsShareOperation operation, RecordContext context, List<ShareEvent> output)
+    {
+        string? source = record.Str("eventSource");
+        if (source != null && !string.Equals(source, operation.EventSource, StringComparison.Ordinal)) return;
+        context.Statistics.CandidateRecords++;
+        string? eventId = record.Str("eventID");
+        string idText = eventId != null ? $" (eventID {eventId})" : "";
+
+        if (_regions != null && !_regions.Contains(record.Str("awsRegion") ?? ""))
+        {
+            context.Statistics.OtherRegions++;
+            return;
+        }
+
+        var rp = record.Prop("requestParameters");
+        if (operation.NeedsRequestParameters && !rp.IsObject())
+        {
+            context.Incomplete($"the {operation.EventName} record{idText} has no requestParameters, so what it shared cannot be read");
+            return;
+        }
+        var grants = operation.Extract(rp, record);
+        if (grants == null || grants.Grants.Count == 0) return;
+
+        var identity = record.Prop("userIdentity");
+        string? errorCode = record.Str("errorCode");
+        string? owner = record.Str("recipientAccountId") ?? identity.Str("accountId");
+        DateTime time = ShareTimes.Parse(record.Str("eventTime") ?? record.Str("@timestamp")) ?? ShareTimes.Unknown;
+        foreach (var g in grants.Grants)
+        {
+            output.Add(new ShareEvent
+            {
+                EventId = eventId,
+                Provider = Provider.Aws,
+                Operation = operation.EventName,
+                EventSource = source ?? operation.EventSource,
+                EventTime = time,
+                Actor = identity.Str("arn") ?? identity.Str("principalId") ?? identity.Str("invokedBy") ?? identity.Str("type"),
+                ActorAccountId = identity.Str("accountId"),
+                InvokedBy = identity.Str("invokedBy"),
+                SourceIp = record.Str("sourceIPAddress"),
+                UserAgent = record.Str("userAgent"),
+                AccountId = owner,
+                Region = record.Str("awsRegion"),
+                Category = operation.Category,
+                ResourceType = grants.ResourceType,
+                ResourceId = grants.ResourceId,
+                Action = g.Action,
+                Grantee = g.Grantee,
+                GranteeType = g.GranteeType ?? AwsGrantee.Parse(g.Grantee).Type,
+                Permission = g.Permission,
+                Details = g.Details,
+                Succeeded = errorCode == null,
+                ErrorCode = errorCode,
+                ErrorMessage = record.Str("errorMessage"),
+                Source = context.Location,
+            });
+        }
+    }
+}

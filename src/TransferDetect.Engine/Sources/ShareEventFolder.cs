@@ -1,0 +1,81 @@
+using System;
+using System.Collections.Generic;
+using TransferDetect.Engine.Hosting;
+using TransferDetect.Engine.Model;
+
+namespace TransferDetect.Engine.Sources;
+
+/// <summary>
+/// Folds the events of one operation (same fold key, close in time) into one, over a stream, in
+/// bounded memory. Events keep the order of their first record; an event whose operation may still
+/// get records waits (and the events behind it with it) until the stream has moved more than the fold
+/// window away from it in time, in either direction (exports come oldest-first or newest-first), or
+/// until the capacity is reached.
+/// </summary>
+internal sealed class ShareEventFolder
+{
+    private readonly Func<Provider, IShareEventFold?> _foldOf;
+    private readonly TimeSpan _window;
+    private readonly int _capacity;
+    private readonly ScanStatistics _statistics;
+
+    public ShareEventFolder(Func<Provider, IShareEventFold?> foldOf, TimeSpan window, int capacity, ScanStatistics statistics)
+    {
+        _foldOf = foldOf;
+        _window = window;
+        _capacity = Math.Max(1, capacity);
+        _statistics = statistics;
+    }
+
+    private sealed class Entry
+    {
+        public Entry(ShareEvent e, string? key)
+        {
+            Event = e;
+            Key = key;
+            Time = e.EventTime;
+        }
+
+        public ShareEvent Event;
+        public readonly string? Key;
+        public readonly DateTime Time;
+    }
+
+    public IEnumerable<ShareEvent> Apply(IEnumerable<ShareEvent> events)
+    {
+        var queue = new LinkedList<Entry>();
+        var open = new Dictionary<string, LinkedListNode<Entry>>(StringComparer.Ordinal);
+        DateTime latest = DateTime.MinValue, earliest = DateTime.MaxValue;
+        foreach (var e in events)
+        {
+            if (e.EventTime > latest) latest = e.EventTime;
+            if (e.EventTime < earliest) earliest = e.EventTime;
+            var fold = _foldOf(e.Provider);
+            string? key = fold?.KeyOf(e);
+            if (key != null) key = ((int)e.Provider).ToString(System.Globalization.CultureInfo.InvariantCulture) + "|" + key;
+            if (key != null && open.TryGetValue(key, out var node) && Near(node.Value.Time, e.EventTime))
+            {
+                node.Value.Event = fold!.Merge(node.Value.Event, e);
+                _statistics.FoldedEvents++;
+            }
+            else
+            {
+                var added = queue.AddLast(new Entry(e, key));
+                if (key != null) open[key] = added;
+            }
+            while (queue.Count > 0)
+            {
+                var head = queue.First!;
+                bool closed = head.Value.Key == null || queue.Count > _capacity ||
+                    latest - head.Value.Time > _window || head.Value.Time - earliest > _window;
+                if (!closed) break;
+                queue.RemoveFirst();
+                if (head.Value.Key != null && open.TryGetValue(head.Value.Key, out var current) && current == head) open.Remove(head.Value.Key);
+                yield return head.Value.Event;
+            }
+        }
+        foreach (var entry in queue) yield return entry.Event;
+    }
+
+    private bool Near(DateTime a, DateTime b) => (a > b ? a - b : b - a) <= _window;
+}
