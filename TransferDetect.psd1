@@ -12,7 +12,10 @@
     FormatsToProcess = @('TransferDetect.format.ps1xml')
     TypesToProcess = @('TransferDetect.types.ps1xml')
     CmdletsToExport = @(
+        'Get-ShareEvent'
         'Get-SnapshotShareEvent'
+        'Get-StorageShareEvent'
+        'Get-FileShareEvent'
         'Find-ExternalShare'
         'Export-TransferReport'
     )

@@ -30,7 +30,7 @@ public sealed class FindExternalShareCommand : PSCmdlet
     [ValidateNotNullOrEmpty]
     public string[] TrustedAccount { get; set; } = Array.Empty<string>();
 
-    /// <summary>AWS organization ids (o-...) or ARNs that are "us".</summary>
+    /// <summary>AWS organization ids (o-...) or ARNs, and GCP organization ids (digits, or organizations/123...), that are "us".</summary>
     [Parameter]
     [ValidateNotNullOrEmpty]
     public string[] TrustedOrganization { get; set; } = Array.Empty<string>();
@@ -39,6 +39,26 @@ public sealed class FindExternalShareCommand : PSCmdlet
     [Parameter]
     [ValidateNotNullOrEmpty]
     public string[] TrustedOrganizationalUnit { get; set; } = Array.Empty<string>();
+
+    /// <summary>Azure tenant ids (GUIDs) that are "us".</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string[] TrustedTenant { get; set; } = Array.Empty<string>();
+
+    /// <summary>Azure subscription ids (GUIDs) that are "us".</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string[] TrustedSubscription { get; set; } = Array.Empty<string>();
+
+    /// <summary>Domains that are "us", for Microsoft 365 and GCP members (subdomains included).</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string[] TrustedDomain { get; set; } = Array.Empty<string>();
+
+    /// <summary>GCP project ids that are "us".</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string[] TrustedProject { get; set; } = Array.Empty<string>();
 
     protected override void BeginProcessing()
     {
@@ -49,8 +69,16 @@ public sealed class FindExternalShareCommand : PSCmdlet
                 ? TrustZone.Load(SessionState.Path.GetUnresolvedProviderPathFromPSPath(TrustZonePath))
                 : TrustZone.Empty;
             foreach (var a in TrustedAccount) zone.AddAwsAccount(a);
-            foreach (var o in TrustedOrganization) zone.AddAwsOrganization(o);
+            foreach (var o in TrustedOrganization) zone.AddOrganization(o);
             foreach (var u in TrustedOrganizationalUnit) zone.AddAwsOrganizationalUnit(u);
+            foreach (var t in TrustedTenant) zone.AddAzureTenant(t);
+            foreach (var s in TrustedSubscription) zone.AddAzureSubscription(s);
+            foreach (var d in TrustedDomain)
+            {
+                zone.AddM365Domain(d);
+                zone.AddGcpDomain(d);
+            }
+            foreach (var p in TrustedProject) zone.AddGcpProject(p);
         }
         catch (TrustZoneException e)
         {
@@ -59,7 +87,7 @@ public sealed class FindExternalShareCommand : PSCmdlet
         }
         if (zone.IsEmpty)
         {
-            WriteWarning("No trust zone was given: only the account that owns each resource is trusted, so shares to your other accounts are findings too. Use -TrustZonePath or -TrustedAccount.");
+            WriteWarning("No trust zone was given: only the account that owns each resource is trusted, so shares to your other accounts are findings too. Use -TrustZonePath, or -TrustedAccount, -TrustedOrganization, -TrustedTenant, -TrustedSubscription, -TrustedDomain or -TrustedProject.");
         }
         _detector = new ExternalShareDetector(zone);
     }

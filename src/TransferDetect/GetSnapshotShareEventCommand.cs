@@ -1,106 +1,21 @@
-using System;
+using System.Collections.Generic;
 using System.Management.Automation;
-using System.Threading;
-using TransferDetect.Engine.Sources;
 using TransferDetect.Engine.Model;
-using TransferDetect.Engine.Sources.Aws;
 
 namespace TransferDetect.Commands;
 
 /// <summary>
-/// Reads CloudTrail logs and returns one ShareEvent per grant or revocation of a snapshot or image:
-/// EBS snapshots, AMIs, RDS (cluster) snapshots and Redshift snapshots.
+/// Reads cloud logs and returns one ShareEvent per grant, revocation or use of a snapshot, an image
+/// or a disk: EBS, RDS and Redshift snapshots and AMIs (CloudTrail), disk and snapshot SAS URIs and
+/// gallery shares (Azure Activity Log), snapshot, image and disk IAM (GCP audit logs).
 /// </summary>
 [Cmdlet(VerbsCommon.Get, "SnapshotShareEvent", DefaultParameterSetName = PathSet)]
 [OutputType(typeof(ShareEvent))]
-public sealed class GetSnapshotShareEventCommand : PSCmdlet
+public sealed class GetSnapshotShareEventCommand : ShareEventCommandBase
 {
-    private const string PathSet = "Path";
-    private const string LiteralPathSet = "LiteralPath";
+    private static readonly ShareCategory[] Snapshot = { ShareCategory.Snapshot };
 
-    private readonly CancellationTokenSource _cancel = new();
-    private ShareLogReader? _reader;
-    private CmdletScanHost? _host;
+    internal override ICollection<ShareCategory>? Categories => Snapshot;
 
-    /// <summary>Files or folders to read; wildcards allowed.</summary>
-    [Parameter(ParameterSetName = PathSet, Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
-    [SupportsWildcards]
-    [ValidateNotNullOrEmpty]
-    public string[] Path { get; set; } = Array.Empty<string>();
-
-    /// <summary>Files or folders to read, taken as written (Get-ChildItem output binds here through PSPath).</summary>
-    [Parameter(ParameterSetName = LiteralPathSet, Mandatory = true, ValueFromPipelineByPropertyName = true)]
-    [Alias("PSPath", "LP")]
-    [ValidateNotNullOrEmpty]
-    public string[] LiteralPath { get; set; } = Array.Empty<string>();
-
-    /// <summary>Only events at or after this time (local unless marked UTC).</summary>
-    [Parameter]
-    public DateTime StartTime { get; set; }
-
-    /// <summary>Only events at or before this time.</summary>
-    [Parameter]
-    public DateTime EndTime { get; set; }
-
-    /// <summary>Only these AWS regions; the region folders of others in an AWSLogs tree are not opened.</summary>
-    [Parameter]
-    [ArgumentCompleter(typeof(AwsRegionCompleter))]
-    [ValidateNotNullOrEmpty]
-    public string[]? Region { get; set; }
-
-    /// <summary>Only these operations (CloudTrail event names).</summary>
-    [Parameter]
-    [ArgumentCompleter(typeof(SnapshotOperationCompleter))]
-    [ValidateNotNullOrEmpty]
-    public string[]? Operation { get; set; }
-
-    protected override void BeginProcessing()
-    {
-        TimeWindow window;
-        try
-        {
-            window = new TimeWindow(
-                MyInvocation.BoundParameters.ContainsKey(nameof(StartTime)) ? StartTime : null,
-                MyInvocation.BoundParameters.ContainsKey(nameof(EndTime)) ? EndTime : null);
-        }
-        catch (ArgumentException e)
-        {
-            ThrowTerminatingError(new ErrorRecord(e, "TransferDetect.InvalidTimeWindow", ErrorCategory.InvalidArgument, null));
-            return;
-        }
-        _host = new CmdletScanHost(this, "Reading CloudTrail for snapshot and image shares");
-        try
-        {
-            _reader = new ShareLogReader(_host, new ShareLogReaderOptions { Window = window, Regions = Region, Operations = Operation, Categories = new[] { ShareCategory.Snapshot } });
-        }
-        catch (ArgumentException e)
-        {
-            ThrowTerminatingError(new ErrorRecord(e, "TransferDetect.UnknownOperation", ErrorCategory.InvalidArgument, Operation));
-        }
-    }
-
-    protected override void ProcessRecord()
-    {
-        bool literal = ParameterSetName == LiteralPathSet;
-        var paths = PathResolver.Resolve(this, literal ? LiteralPath : Path, literal);
-        try
-        {
-            foreach (var e in _reader!.Read(paths, _cancel.Token))
-            {
-                WriteObject(e);
-            }
-        }
-        catch (OperationCanceledException) when (_cancel.IsCancellationRequested)
-        {
-            // Ctrl+C: StopProcessing cancelled the scan; PowerShell ends the pipeline.
-        }
-    }
-
-    protected override void EndProcessing()
-    {
-        _host?.Complete();
-        if (_reader != null) WriteVerbose(_reader.Statistics.Summary());
-    }
-
-    protected override void StopProcessing() => _cancel.Cancel();
+    internal override string Activity => "Reading logs for snapshot, image and disk shares";
 }

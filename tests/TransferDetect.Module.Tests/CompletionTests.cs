@@ -36,4 +36,29 @@ public class CompletionTests
         Assert.Equal("TransferDetect.UnknownOperation,TransferDetect.Commands.GetSnapshotShareEventCommand", e.FullyQualifiedErrorId);
         Assert.Contains("ModifySnapshotAttribute", e.Exception.Message);
     }
+
+    [Fact]
+    public void Provider_completes_to_the_four_providers()
+    {
+        Assert.Equal(new[] { "Aws", "Azure", "M365", "Gcp" }, Complete("Get-ShareEvent -Provider "));
+        Assert.Equal(new[] { "Gcp" }, Complete("Get-StorageShareEvent -Provider g"));
+    }
+
+    [Fact]
+    public void Category_completes_to_the_share_categories()
+    {
+        Assert.Equal(new[] { "Snapshot", "Storage" }, Complete("Get-ShareEvent -Category s"));
+    }
+
+    [Fact]
+    public void Operation_completion_follows_the_command_and_the_providers_typed_before_it()
+    {
+        var snapshotOps = Complete("Get-SnapshotShareEvent -Operation ");
+        Assert.Contains("ModifySnapshotAttribute", snapshotOps);
+        Assert.DoesNotContain("PutBucketPolicy", snapshotOps);
+        Assert.Contains("PutBucketPolicy", Complete("Get-StorageShareEvent -Operation "));
+        var azureOnly = Complete("Get-SnapshotShareEvent -Provider Azure -Operation ");
+        Assert.NotEmpty(azureOnly);
+        Assert.All(azureOnly, o => Assert.StartsWith("Microsoft.", o, StringComparison.OrdinalIgnoreCase));
+    }
 }

@@ -109,7 +109,7 @@ public class HelpExampleTests
     {
         using var s = new PowerShellSession();
         var r = s.Run("""
-            foreach ($cmdlet in 'Get-SnapshotShareEvent', 'Find-ExternalShare', 'Export-TransferReport') {
+            foreach ($cmdlet in (Get-Module TransferDetect).ExportedCmdlets.Keys) {
                 $n = 0
                 foreach ($e in (Get-Help $cmdlet -Full).examples.example) {
                     $n++

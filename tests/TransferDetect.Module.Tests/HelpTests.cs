@@ -22,7 +22,10 @@ public class HelpTests
     }
 
     [Theory]
-    [InlineData("Get-SnapshotShareEvent", "Reads CloudTrail logs and returns one ShareEvent for every grant or revocation")]
+    [InlineData("Get-SnapshotShareEvent", "Reads cloud logs (CloudTrail, the Azure Activity Log, GCP audit logs) and returns one ShareEvent")]
+    [InlineData("Get-StorageShareEvent", "Reads cloud logs (CloudTrail, the Azure Activity Log, GCP audit logs) and returns one ShareEvent for every grant or revocation of access to a bucket")]
+    [InlineData("Get-FileShareEvent", "Reads the Microsoft 365 Unified Audit Log and returns one ShareEvent")]
+    [InlineData("Get-ShareEvent", "Reads cloud logs of any provider")]
     [InlineData("Find-ExternalShare", "Keeps the share events whose grantee is outside your trust zone or is public")]
     [InlineData("Export-TransferReport", "Writes findings to a report file as JSON lines")]
     public void Get_Help_returns_the_synopsis_written_in_the_help_source(string cmdlet, string start)
@@ -90,7 +93,7 @@ public class HelpTests
             """);
         Assert.Empty(r.Errors);
         Assert.Equal(
-            new[] { "Path,StartTime,EndTime,Region,Operation", "LiteralPath,StartTime,EndTime,Region,Operation", "PSPath, LP" },
+            new[] { "Path,StartTime,EndTime,Provider,Region,Operation", "LiteralPath,StartTime,EndTime,Provider,Region,Operation", "PSPath, LP" },
             r.Output.Take(3).Select(o => o.ToString()));
         Assert.EndsWith("Parameter set: LiteralPath.", r.Output[3].ToString());
     }
@@ -148,7 +151,7 @@ public class HelpTests
         string find = Path.Combine(dir, "Find-ExternalShare.md");
         string text = File.ReadAllText(find);
         int start = text.IndexOf("### -TrustedOrganizationalUnit", StringComparison.Ordinal);
-        int end = text.IndexOf("## INPUTS", StringComparison.Ordinal);
+        int end = text.IndexOf("### -TrustedTenant", StringComparison.Ordinal);
         File.WriteAllText(find, text.Remove(start, end - start));
 
         var (exit, output) = RunHelpGenerator(dir, Path.Combine(dir, "out.xml"));

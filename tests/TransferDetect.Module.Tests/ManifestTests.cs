@@ -23,11 +23,14 @@ public class ManifestTests
     {
         using var s = new PowerShellSession();
         var r = s.Run("(Get-Module TransferDetect).ExportedCmdlets.Keys | ForEach-Object { $_ }");
-        Assert.Equal(new[] { "Export-TransferReport", "Find-ExternalShare", "Get-SnapshotShareEvent" }, r.Output.Select(o => o.ToString()).OrderBy(x => x, StringComparer.Ordinal));
+        Assert.Equal(new[] { "Export-TransferReport", "Find-ExternalShare", "Get-FileShareEvent", "Get-ShareEvent", "Get-SnapshotShareEvent", "Get-StorageShareEvent" }, r.Output.Select(o => o.ToString()).OrderBy(x => x, StringComparer.Ordinal));
     }
 
     [Theory]
     [InlineData("Get-SnapshotShareEvent", "TransferDetect.Engine.Model.ShareEvent")]
+    [InlineData("Get-StorageShareEvent", "TransferDetect.Engine.Model.ShareEvent")]
+    [InlineData("Get-FileShareEvent", "TransferDetect.Engine.Model.ShareEvent")]
+    [InlineData("Get-ShareEvent", "TransferDetect.Engine.Model.ShareEvent")]
     [InlineData("Find-ExternalShare", "TransferDetect.Engine.Model.Finding")]
     [InlineData("Export-TransferReport", "TransferDetect.Engine.Model.Finding")]
     public void Every_cmdlet_declares_its_output_type(string cmdlet, string type)

@@ -65,10 +65,23 @@ public sealed class TrustZone
         _awsOrganizationalUnits.Add(Check(value, AwsGrantee.IsOrganizationalUnitId, "an AWS organizational unit id (ou-xxxx-xxxxxxxx) or its ARN", where));
     }
 
+    /// <summary>
+    /// Adds an organization of the cloud its form names: an AWS o-... id or organization ARN, or a GCP
+    /// organization id (digits, or organizations/123...).
+    /// </summary>
+    public void AddOrganization(string id, string? where = null)
+    {
+        string v = (id ?? "").Trim();
+        if (v.StartsWith("organizations/", StringComparison.Ordinal)) v = v.Substring("organizations/".Length);
+        if (v.Length > 0 && IsDigits(v)) AddGcpOrganization(v, where);
+        else AddAwsOrganization(id!, where);
+    }
+
     public void AddAzureTenant(string id, string? where = null) => _azureTenants.Add(Check(id, IsGuid, "an Azure tenant id (a GUID)", where));
     public void AddAzureSubscription(string id, string? where = null) => _azureSubscriptions.Add(Check(id, IsGuid, "an Azure subscription id (a GUID)", where));
     public void AddM365Domain(string domain, string? where = null) => _m365Domains.Add(Check(domain.Trim().TrimStart('@'), IsDomain, "a domain name", where));
-    public void AddGcpOrganization(string id, string? where = null) => _gcpOrganizations.Add(Check(id, IsDigits, "a GCP organization id (digits)", where));
+    public void AddGcpOrganization(string id, string? where = null) =>
+        _gcpOrganizations.Add(Check((id ?? "").Trim().StartsWith("organizations/", StringComparison.Ordinal) ? id!.Trim().Substring("organizations/".Length) : id!, IsDigits, "a GCP organization id (digits)", where));
     public void AddGcpProject(string id, string? where = null) => _gcpProjects.Add(Check(id, s => s.Length > 0, "a GCP project id", where));
     public void AddGcpDomain(string domain, string? where = null) => _gcpDomains.Add(Check(domain.Trim(), IsDomain, "a domain name", where));
 

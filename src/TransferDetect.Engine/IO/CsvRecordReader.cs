@@ -19,6 +19,7 @@ namespace TransferDetect.Engine.IO;
 internal sealed class CsvRecordReader
 {
     private const int ChunkSize = 1 << 16;
+    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
     private readonly Stream _stream;
     private readonly string _file;
     private readonly int _maxRecordBytes;
@@ -124,9 +125,10 @@ internal sealed class CsvRecordReader
                 {
                     try
                     {
+                        StrictUtf8.GetCharCount(_field, _fields[i].Start, _fields[i].Length);
                         writer.WriteString(encodedNames[i], new ReadOnlySpan<byte>(_field, _fields[i].Start, _fields[i].Length));
                     }
-                    catch (ArgumentException)
+                    catch (Exception e) when (e is ArgumentException || e is DecoderFallbackException)
                     {
                         valid = false;
                         break;

@@ -8,9 +8,9 @@ namespace TransferDetect.Engine.Sources;
 /// <summary>
 /// Folds the events of one operation (same fold key, close in time) into one, over a stream, in
 /// bounded memory. Events keep the order of their first record; an event whose operation may still
-/// get records waits (and the events behind it with it) until the stream has moved more than the fold
-/// window away from it in time, in either direction (exports come oldest-first or newest-first), or
-/// until the capacity is reached.
+/// get records waits (and the events behind it with it) until the stream is more than the fold window
+/// away from it in time, in either direction (exports come oldest-first or newest-first), or until the
+/// capacity is reached.
 /// </summary>
 internal sealed class ShareEventFolder
 {
@@ -45,11 +45,8 @@ internal sealed class ShareEventFolder
     {
         var queue = new LinkedList<Entry>();
         var open = new Dictionary<string, LinkedListNode<Entry>>(StringComparer.Ordinal);
-        DateTime latest = DateTime.MinValue, earliest = DateTime.MaxValue;
         foreach (var e in events)
         {
-            if (e.EventTime > latest) latest = e.EventTime;
-            if (e.EventTime < earliest) earliest = e.EventTime;
             var fold = _foldOf(e.Provider);
             string? key = fold?.KeyOf(e);
             if (key != null) key = ((int)e.Provider).ToString(System.Globalization.CultureInfo.InvariantCulture) + "|" + key;
@@ -66,8 +63,7 @@ internal sealed class ShareEventFolder
             while (queue.Count > 0)
             {
                 var head = queue.First!;
-                bool closed = head.Value.Key == null || queue.Count > _capacity ||
-                    latest - head.Value.Time > _window || head.Value.Time - earliest > _window;
+                bool closed = head.Value.Key == null || queue.Count > _capacity || !Near(head.Value.Time, e.EventTime);
                 if (!closed) break;
                 queue.RemoveFirst();
                 if (head.Value.Key != null && open.TryGetValue(head.Value.Key, out var current) && current == head) open.Remove(head.Value.Key);

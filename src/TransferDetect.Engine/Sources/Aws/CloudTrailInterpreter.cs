@@ -46,8 +46,29 @@ internal sealed class CloudTrailInterpreter : ShareInterpreter
             case EventNameFilter.InCatalogue:
                 return RecordClaim.Candidate;
             default:
-                // No readable eventName value: a record with the key (escaped value, odd spacing) is parsed.
-                return json.IndexOf("ventName\""u8) >= 0 ? RecordClaim.Candidate : RecordClaim.NotMine;
+                // No readable eventName value: a record with the key (escaped value, odd spacing) is parsed,
+                // unless every such key holds an object, as the Azure Activity Log's eventName {value, localizedValue} does.
+                return HasEventNameNotAnObject(json) ? RecordClaim.Candidate : RecordClaim.NotMine;
+        }
+    }
+
+    private static bool HasEventNameNotAnObject(ReadOnlySpan<byte> json)
+    {
+        int from = 0;
+        while (true)
+        {
+            int at = json.Slice(from).IndexOf("ventName\""u8);
+            if (at < 0) return false;
+            int i = from + at + 9;
+            from = i;
+            while (i < json.Length && (json[i] == (byte)' ' || json[i] == (byte)'\t' || json[i] == (byte)'\r' || json[i] == (byte)'\n')) i++;
+            if (i < json.Length && json[i] == (byte)':')
+            {
+                i++;
+                while (i < json.Length && (json[i] == (byte)' ' || json[i] == (byte)'\t' || json[i] == (byte)'\r' || json[i] == (byte)'\n')) i++;
+                if (i < json.Length && json[i] == (byte)'{') continue;
+            }
+            return true;
         }
     }
 

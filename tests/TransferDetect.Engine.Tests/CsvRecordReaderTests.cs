@@ -1,0 +1,143 @@
+using System.Text;
+using System.Text.Json;
+using TransferDetect.Engine.Hosting;
+using TransferDetect.Engine.IO;
+using Xunit;
+
+namespace TransferDetect.Engine.Tests;
+
+public class CsvRecordReaderTests
+{
+    private static (List<Dictionary<string, string>> Rows, List<RawRecord> Raw, List<ReadIssue> Issues, CsvRecordReader Reader) Read(string text, int maxRecordBytes = 1 << 20) =>
+        Read(Encoding.UTF8.GetBytes(text), maxRecordBytes);
+
+    private static (List<Dictionary<string, string>> Rows, List<RawRecord> Raw, List<ReadIssue> Issues, CsvRecordReader Reader) Read(byte[] bytes, int maxRecordBytes = 1 << 20)
+    {
+        var issues = new List<ReadIssue>();
+        var reader = new CsvRecordReader(new MemoryStream(bytes), "export.csv", maxRecordBytes, issues.Add);
+        var rows = new List<Dictionary<string, string>>();
+        var raw = new List<RawRecord>();
+        foreach (var r in reader.Records(TestContext.Current.CancellationToken))
+        {
+            raw.Add(new RawRecord(r.Json.ToArray(), r.Number, r.Line, r.Offset));
+            using var doc = JsonDocument.Parse(r.Json);
+            rows.Add(doc.RootElement.EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetString()!));
+        }
+        return (rows, raw, issues, reader);
+    }
+
+    [Fact]
+    public void Each_row_becomes_an_object_keyed_by_the_header()
+    {
+        var (rows, raw, issues, _) = Read("CreationDate,UserIds,Operations\r\n2026-11-03T09:14:02Z,mallory@contoso.com,AnonymousLinkCreated\r\n");
+        Assert.Empty(issues);
+        var row = Assert.Single(rows);
+        Assert.Equal("2026-11-03T09:14:02Z", row["CreationDate"]);
+        Assert.Equal("mallory@contoso.com", row["UserIds"]);
+        Assert.Equal("AnonymousLinkCreated", row["Operations"]);
+        Assert.Equal(2, raw[0].Line);
+        Assert.Equal(1, raw[0].Number);
+        Assert.Equal("CreationDate,UserIds,Operations\r\n".Length, raw[0].Offset);
+    }
+
+    [Fact]
+    public void Quoted_fields_keep_commas_doubled_quotes_and_line_breaks()
+    {
+        string audit = "{\"Operation\":\"SharingSet\",\"EventData\":\"<Permissions granted>Contribute</Permissions granted>\"}";
+        string quoted = "\"" + audit.Replace("\"", "\"\"") + "\"";
+        var (rows, raw, issues, _) = Read($"A,AuditData,C\n\"x, y\",{quoted},\"two\nlines\"\nnext,{{}},row\n");
+        Assert.Empty(issues);
+        Assert.Equal(2, rows.Count);
+        Assert.Equal("x, y", rows[0]["A"]);
+        Assert.Equal(audit, rows[0]["AuditData"]);
+        Assert.Equal("two\nlines", rows[0]["C"]);
+        Assert.Equal(4, raw[1].Line);
+    }
+
+    [Fact]
+    public void A_utf8_bom_and_a_tab_delimiter_are_recognised()
+    {
+        var bytes = new byte[] { 0xEF, 0xBB, 0xBF }.Concat(Encoding.UTF8.GetBytes("TimeGenerated\tOperationNameValue\n2026-11-02T14:05:10Z\tMICROSOFT.COMPUTE/SNAPSHOTS/BEGINGETACCESS/ACTION\n")).ToArray();
+        var (rows, _, issues, reader) = Read(bytes);
+        Assert.Empty(issues);
+        Assert.Equal(new[] { "TimeGenerated", "OperationNameValue" }, reader.Columns);
+        Assert.Equal("MICROSOFT.COMPUTE/SNAPSHOTS/BEGINGETACCESS/ACTION", Assert.Single(rows)["OperationNameValue"]);
+    }
+
+    [Fact]
+    public void Duplicate_and_empty_column_names_are_made_unique()
+    {
+        var (rows, _, _, reader) = Read("Id,Id,\n1,2,3\n");
+        Assert.Equal(new[] { "Id", "Id_2", "Column3" }, reader.Columns);
+        Assert.Equal("3", Assert.Single(rows)["Column3"]);
+    }
+
+    [Fact]
+    public void A_row_with_the_wrong_number_of_fields_is_reported_by_line_and_the_rest_is_read()
+    {
+        var (rows, _, issues, reader) = Read("A,B\n1,2\n3\n4,5\n");
+        Assert.Equal(new[] { "1", "4" }, rows.Select(r => r["A"]));
+        var issue = Assert.Single(issues);
+        Assert.Equal(ReadIssueKind.InvalidRecord, issue.Kind);
+        Assert.Equal(3, issue.Line);
+        Assert.Contains("1 field(s) where the header has 2", issue.Message);
+        Assert.Equal(1, reader.BrokenRecords);
+    }
+
+    [Fact]
+    public void A_file_cut_inside_a_quoted_field_reports_the_cut_row_and_keeps_the_rows_before()
+    {
+        var (rows, _, issues, _) = Read("A,B\n1,2\n3,\"never closed\n");
+        Assert.Equal("1", Assert.Single(rows)["A"]);
+        var issue = Assert.Single(issues);
+        Assert.Equal(ReadIssueKind.Truncated, issue.Kind);
+        Assert.Equal(3, issue.Line);
+    }
+
+    [Fact]
+    public void An_oversized_row_is_skipped_and_reported_and_the_next_row_is_read()
+    {
+        string big = new string('x', 5000);
+        var (rows, _, issues, _) = Read($"A,B\n{big},1\nsmall,2\n", maxRecordBytes: 1024);
+        Assert.Equal("small", Assert.Single(rows)["A"]);
+        Assert.Equal(ReadIssueKind.OversizedRecord, Assert.Single(issues).Kind);
+    }
+
+    [Fact]
+    public void Text_that_is_not_utf8_is_reported_and_the_row_skipped()
+    {
+        var bytes = Encoding.UTF8.GetBytes("A,B\n").Concat(new byte[] { (byte)'o', 0xC3, 0x28, (byte)',', (byte)'1', (byte)'\n' }).Concat(Encoding.UTF8.GetBytes("ok,2\n")).ToArray();
+        var (rows, _, issues, _) = Read(bytes);
+        Assert.Equal("ok", Assert.Single(rows)["A"]);
+        Assert.Contains("not valid UTF-8", Assert.Single(issues).Message);
+    }
+
+    [Fact]
+    public void Blank_lines_are_not_rows()
+    {
+        var (rows, _, issues, _) = Read("A,B\n1,2\n\n3,4\n");
+        Assert.Empty(issues);
+        Assert.Equal(2, rows.Count);
+    }
+
+    [Fact]
+    public void The_sniffer_tells_json_from_csv_and_replays_the_bytes_it_read()
+    {
+        foreach (var (text, kind) in new[]
+        {
+            ("\uFEFF  [{\"a\":1}]", LogTextKind.Json),
+            ("{\"Records\":[]}", LogTextKind.Json),
+            ("CreationDate,UserIds,Operations,AuditData\n", LogTextKind.Csv),
+            ("not a log at all\n", LogTextKind.Json),
+            ("", LogTextKind.Json),
+        })
+        {
+            var bytes = Encoding.UTF8.GetBytes(text);
+            Stream s = new MemoryStream(bytes);
+            Assert.Equal(kind, LogTextSniffer.Sniff(ref s));
+            var copy = new MemoryStream();
+            s.CopyTo(copy);
+            Assert.Equal(bytes, copy.ToArray());
+        }
+    }
+}
