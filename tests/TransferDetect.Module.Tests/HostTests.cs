@@ -62,9 +62,9 @@ public class HostTests
         Assert.Equal(
             new[]
             {
-                "EventTime (UTC) Operation Action ResourceId Succeeded Grantee",
-                "--------------- --------- ------ ---------- --------- -------",
-                "2024-08-01 12:38:06 ModifyDBSnapshotAttribute Add exfiltration True 503161813013",
+                "EventTime (UTC) Provider Operation Action ResourceId Grantee",
+                "--------------- -------- --------- ------ ---------- -------",
+                "2024-08-01 12:38:06 Aws ModifyDBSnapshotAttribute Add exfiltration 503161813013",
             },
             lines);
     }
