@@ -9,6 +9,7 @@ using TransferDetect.Engine.Sources.Aws;
 
 // bench generate <dir> <size e.g. 300MB> [seed]   writes a CloudTrail delivery tree
 // bench scan <dir> [repeats]                       decompression-only vs. the full scan, side by side
+// bench providers <dir> <size per provider>        Azure, M365 (CSV) and GCP exports: decompression vs. scan
 // bench smoke                                      a few MB end to end, for CI (checks, not timings)
 CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
 string command = args.Length > 0 ? args[0] : "help";
@@ -29,7 +30,7 @@ switch (command)
                 var proc = Process.GetCurrentProcess();
                 var cpu0 = proc.TotalProcessorTime;
                 var sw = Stopwatch.StartNew();
-                var reader = new ShareLogReader(new CollectingScanHost());
+                var reader = new ShareLogReader(new CollectingScanHost(), SnapshotScan());
                 long n = 0;
                 foreach (var _ in reader.Read(new[] { args[1] })) n++;
                 proc.Refresh();
@@ -38,6 +39,8 @@ switch (command)
             }
             return 0;
         }
+    case "providers":
+        return ProviderCorpus.Run(args[1], ParseSize(args[2]));
     case "micro":
         BenchmarkDotNet.Running.BenchmarkSwitcher.FromTypes(new[] { typeof(Micro) }).Run(args.Skip(1).ToArray());
         return 0;
@@ -49,14 +52,15 @@ switch (command)
         try
         {
             Generate(dir, 8L << 20, 7, shareEvery: 500);
-            return Scan(dir, 1, expectShares: true);
+            int status = Scan(dir, 1, expectShares: true);
+            return status != 0 ? status : ProviderCorpus.Run(Path.Combine(dir, "providers"), 1L << 20, shareEvery: 500);
         }
         finally
         {
             Directory.Delete(dir, recursive: true);
         }
     default:
-        Console.Error.WriteLine("usage: bench generate <dir> <size: 300MB, 1GB> [seed] | bench scan <dir> [repeats] | bench smoke");
+        Console.Error.WriteLine("usage: bench generate <dir> <size: 300MB, 1GB> [seed] | bench scan <dir> [repeats] | bench providers <dir> <size per provider> | bench smoke");
         return 2;
 }
 
@@ -98,7 +102,7 @@ static int Scan(string dir, int repeats, bool expectShares = false)
             // (b) Get-SnapshotShareEvent | Find-ExternalShare, through the engine.
             sw.Restart();
             var host = new CollectingScanHost();
-            var reader = new ShareLogReader(host, new ShareLogReaderOptions { MaxParallelFiles = threads });
+            var reader = new ShareLogReader(host, SnapshotScan(threads));
             var detector = new ExternalShareDetector(TrustZone.Empty);
             long found = 0;
             foreach (var e in reader.Read(new[] { dir }))
@@ -147,7 +151,7 @@ static int Once(string dir, bool scan)
     else
     {
         var host = new CollectingScanHost();
-        var reader = new ShareLogReader(host);
+        var reader = new ShareLogReader(host, SnapshotScan());
         var detector = new ExternalShareDetector(TrustZone.Empty);
         foreach (var e in reader.Read(new[] { dir }))
         {
@@ -160,6 +164,10 @@ static int Once(string dir, bool scan)
     Console.WriteLine($"{records} {findings} {bytes}");
     return 0;
 }
+
+// The semantics of Get-SnapshotShareEvent: the snapshot category, every provider recognised by content.
+static ShareLogReaderOptions SnapshotScan(int threads = 0) =>
+    new() { MaxParallelFiles = threads, Categories = new[] { TransferDetect.Engine.Model.ShareCategory.Snapshot } };
 
 static long ParseSize(string s)
 {

@@ -10,13 +10,13 @@ namespace TransferDetect.Engine.Sources;
 
 /// <summary>
 /// Expands the paths a user gave into the files to read. A file is always read; a folder is walked
-/// in a stable order, reading log-like files (.json, .gz, .jsonl, .ndjson) and skipping
+/// in a stable order, reading log-like files (.json, .gz, .jsonl, .ndjson, .csv) and skipping
 /// CloudTrail-Digest folders, links to folders (no loops), and, with a time window, the dated
 /// folders of a CloudTrail tree (AWSLogs/.../CloudTrail/region/yyyy/mm/dd) that cannot hold it.
 /// </summary>
 public static class InputFiles
 {
-    private static readonly string[] LogExtensions = { ".json", ".gz", ".jsonl", ".ndjson" };
+    private static readonly string[] LogExtensions = { ".json", ".gz", ".jsonl", ".ndjson", ".csv" };
 
     /// <param name="regions">When set, the region folders of a CloudTrail tree (CloudTrail/&lt;region&gt;) not in it are not opened.</param>
     public static IEnumerable<string> Expand(IEnumerable<string> paths, TimeWindow window, ISet<string>? regions, ScanStatistics stats, IScanHost host, CancellationToken cancellationToken)
