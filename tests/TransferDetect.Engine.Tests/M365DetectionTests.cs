@@ -194,7 +194,20 @@ public class M365DetectionTests
     {
         var (events, findings, _, _) = Scan(Zone(), Record("SharingRevoked", target: "mallory@evil.example", targetType: "Guest"));
         Assert.Empty(findings);
-        Assert.Equal(ShareAction.Remove, Assert.Single(events).Action);
+        var e = Assert.Single(events);
+        Assert.Equal(ShareAction.Remove, e.Action);
+        Assert.Equal("mallory@evil.example", e.Grantee);
+    }
+
+    [Theory]
+    [InlineData("SharingLinks.a.AnonymousEdit.b", GranteeType.AnonymousLink, "Anyone")]
+    [InlineData("SharingLinks.a.OrganizationView.b", GranteeType.Organization, Tenant)]
+    public void SharingRevoked_of_a_link_group_takes_the_link_away(string group, GranteeType type, string grantee)
+    {
+        var (events, findings, _, _) = Scan(Zone(), Record("SharingRevoked", target: group, targetType: "SharePointGroup"));
+        Assert.Empty(findings);
+        var e = Assert.Single(events);
+        Assert.Equal((ShareAction.Remove, type, grantee), (e.Action, e.GranteeType, e.Grantee));
     }
 
     // AddedToSecureLink / SecureLinkCreated

@@ -234,6 +234,16 @@ public class M365ReaderTests
     }
 
     [Fact]
+    public void AuditData_already_expanded_into_an_object_is_read()
+    {
+        var r = M365Json.Record("SharingInvitationCreated", target: "bob@fabrikam.com", targetType: "Guest");
+        var row = new JsonObject { ["CreationDate"] = "2024-08-01T12:00:00", ["UserIds"] = "alice@contoso.com", ["Operations"] = "SharingInvitationCreated", ["AuditData"] = r.DeepClone() };
+        var (events, host, _) = M365Json.Read(M365Json.Lines(row));
+        Assert.Empty(host.Issues);
+        Assert.Equal((string)r["Id"]!, Assert.Single(events).EventId);
+    }
+
+    [Fact]
     public void Invalid_AuditData_is_one_invalid_record_issue_and_the_other_rows_are_read()
     {
         string csv = "CreationDate,UserIds,Operations,AuditData\r\n" +
@@ -247,6 +257,34 @@ public class M365ReaderTests
         Assert.Equal(2, issue.Line);
         Assert.Contains("AuditData of the AnonymousLinkCreated record is not valid JSON", issue.Detail);
         Assert.Equal(1, reader.Statistics.InvalidRecords);
+    }
+
+    [Fact]
+    public void AuditData_with_text_that_is_not_utf8_is_one_issue_and_the_next_record_is_read()
+    {
+        var bad = M365Json.Record("AnonymousLinkCreated");
+        string row = new JsonObject { ["CreationDate"] = "2024-08-01T12:00:00", ["UserIds"] = "alice@contoso.com", ["Operations"] = "AnonymousLinkCreated", ["AuditData"] = bad.ToJsonString().Replace("Plan.docx", "PLACEHOLDER") }.ToJsonString();
+        var bytes = new List<byte>();
+        int cut = row.IndexOf("PLACEHOLDER", StringComparison.Ordinal);
+        bytes.AddRange(Encoding.UTF8.GetBytes(row.Substring(0, cut)));
+        bytes.AddRange(new byte[] { 0xC3, 0x28 }); // an invalid two-byte sequence
+        bytes.AddRange(Encoding.UTF8.GetBytes(row.Substring(cut + "PLACEHOLDER".Length) + "\n" + M365Json.Lines(M365Json.Record("AnonymousLinkCreated"))));
+        var (events, host, _) = CloudTrailJson.Read(bytes.ToArray());
+
+        Assert.Single(events);
+        var issue = Assert.Single(host.Issues);
+        Assert.Equal(ReadIssueKind.InvalidRecord, issue.Kind);
+        Assert.Equal(1, issue.Line);
+    }
+
+    [Fact]
+    public void Broken_line_between_audit_records_is_one_issue_and_the_others_are_read()
+    {
+        string text = M365Json.Record("AnonymousLinkCreated").ToJsonString() + "\n{\"CreationTime\":\"2024-08-01T12:00:00\",\"Operation\":\"SharingSet\",\n" +
+            M365Json.Record("AnonymousLinkUsed").ToJsonString() + "\n";
+        var (events, host, _) = M365Json.Read(text);
+        Assert.Equal(new[] { "AnonymousLinkCreated", "AnonymousLinkUsed" }, events.Select(e => e.Operation));
+        Assert.Single(host.Issues);
     }
 
     [Fact]

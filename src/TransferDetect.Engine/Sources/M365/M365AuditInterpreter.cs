@@ -18,6 +18,9 @@ internal sealed class M365AuditInterpreter : ShareInterpreter
 {
     private static readonly JsonDocumentOptions AuditDataOptions = new() { MaxDepth = 256 };
 
+    /// <summary>Keys only audit records (or their export rows) have, beside Operation or Operations.</summary>
+    private static readonly string[] Markers = { "Workload", "OfficeWorkload", "RecordType", "AuditData", "CreationTime", "CreationDate" };
+
     public M365AuditInterpreter(ISet<ShareCategory>? categories)
         : base(categories)
     {
@@ -59,7 +62,7 @@ internal sealed class M365AuditInterpreter : ShareInterpreter
     {
         if (!record.IsObject()) return false;
         if (record.Prop("Operation").ValueKind != JsonValueKind.String && record.Prop("Operations").ValueKind != JsonValueKind.String) return false;
-        foreach (var marker in new[] { "Workload", "OfficeWorkload", "RecordType", "AuditData", "CreationTime", "CreationDate" })
+        foreach (var marker in Markers)
         {
             if (record.Prop(marker).ValueKind != JsonValueKind.Undefined) return true;
         }
@@ -205,7 +208,8 @@ internal sealed class M365AuditInterpreter : ShareInterpreter
         {
             var kind = M365Targets.LinkKindOf(r.TargetName);
             if (kind == SharingLinkKind.Anonymous) output.Add(r.Event(ShareAction.Remove, M365SharingPolicy.Anyone, GranteeType.AnonymousLink, r.Permission, $"the Anyone link's group {r.TargetName} lost its access"));
-            else output.Add(r.Event(ShareAction.Remove, r.TargetName, kind == SharingLinkKind.Organization ? GranteeType.Organization : GranteeType.User, r.Permission, M365Targets.TargetDetails(r.TargetType, r.Permission)));
+            else if (kind == SharingLinkKind.Organization) output.Add(r.Event(ShareAction.Remove, r.OrganizationId, GranteeType.Organization, r.Permission, $"the organisation link's group {r.TargetName} lost its access"));
+            else output.Add(r.Event(ShareAction.Remove, r.TargetName, GranteeType.User, r.Permission, M365Targets.TargetDetails(r.TargetType, r.Permission)));
         }
         else
         {
