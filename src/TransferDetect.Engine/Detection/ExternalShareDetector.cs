@@ -131,6 +131,19 @@ public sealed class ExternalShareDetector
         ["RdsSnapshot"] = "RDS snapshot",
         ["RdsClusterSnapshot"] = "RDS cluster snapshot",
         ["RedshiftSnapshot"] = "Redshift snapshot",
+        ["SharePointFile"] = "SharePoint file",
+        ["SharePointFolder"] = "SharePoint folder",
+        ["SharePointSite"] = "SharePoint site",
+        ["SharePointList"] = "SharePoint list",
+        ["SharePointListItem"] = "SharePoint list item",
+        ["SharePointItem"] = "SharePoint item",
+        ["OneDriveFile"] = "OneDrive file",
+        ["OneDriveFolder"] = "OneDrive folder",
+        ["OneDriveSite"] = "OneDrive site",
+        ["OneDriveList"] = "OneDrive list",
+        ["OneDriveListItem"] = "OneDrive list item",
+        ["OneDriveItem"] = "OneDrive item",
+        ["SharePointSharingPolicy"] = "SharePoint sharing policy",
     };
 
     /// <summary>A resource type for a sentence: a known name, or the type's words (S3Bucket: "S3 bucket").</summary>
