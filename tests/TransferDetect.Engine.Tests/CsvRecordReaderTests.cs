@@ -113,6 +113,19 @@ public class CsvRecordReaderTests
     }
 
     [Fact]
+    public void The_type_line_of_windows_powershell_export_csv_is_skipped()
+    {
+        const string text = "#TYPE Deserialized.Microsoft.Exchange.Management.SystemConfigurationTasks.AuditRecord\r\n\"CreationDate\",\"UserIds\",\"Operations\"\r\n\"2026-11-03\",\"a@contoso.com\",\"SharingSet\"\r\n";
+        Stream s = new MemoryStream(Encoding.UTF8.GetBytes(text));
+        Assert.Equal(LogTextKind.Csv, LogTextSniffer.Sniff(ref s));
+        var (rows, raw, issues, reader) = Read(text);
+        Assert.Empty(issues);
+        Assert.Equal(new[] { "CreationDate", "UserIds", "Operations" }, reader.Columns);
+        Assert.Equal("SharingSet", Assert.Single(rows)["Operations"]);
+        Assert.Equal(3, raw[0].Line);
+    }
+
+    [Fact]
     public void Blank_lines_are_not_rows()
     {
         var (rows, _, issues, _) = Read("A,B\n1,2\n\n3,4\n");

@@ -64,6 +64,16 @@ internal sealed class CsvRecordReader
     {
         Fill();
         if (_end - _pos >= 3 && _chunk[_pos] == 0xEF && _chunk[_pos + 1] == 0xBB && _chunk[_pos + 2] == 0xBF) _pos += 3;
+        if (StartsWithTypeLine(_chunk, _pos, _end))
+        {
+            // Windows PowerShell's Export-Csv writes "#TYPE <type name>" before the header unless told not to.
+            while (_pos < _end && _chunk[_pos] != (byte)'\n') _pos++;
+            if (_pos < _end)
+            {
+                _pos++;
+                _line++;
+            }
+        }
         _delimiter = ChooseDelimiter();
         var header = ReadRow(out long headerLine, out _, out bool headerComplete, out bool headerOversized);
         if (header == 0 || !headerComplete || headerOversized)
@@ -146,6 +156,11 @@ internal sealed class CsvRecordReader
             yield return new RawRecord(new ReadOnlyMemory<byte>(output.GetBuffer(), 0, (int)output.Length), number, line, offset);
         }
     }
+
+    /// <summary>Does the text at <paramref name="start"/> begin with Export-Csv's <c>#TYPE </c> line?</summary>
+    internal static bool StartsWithTypeLine(byte[] text, int start, int end) =>
+        end - start >= 6 && text[start] == (byte)'#' && text[start + 1] == (byte)'T' && text[start + 2] == (byte)'Y' &&
+        text[start + 3] == (byte)'P' && text[start + 4] == (byte)'E' && text[start + 5] == (byte)' ';
 
     /// <summary>The delimiter of the header line: the most frequent of comma, tab and semicolon outside quotes.</summary>
     private byte ChooseDelimiter()

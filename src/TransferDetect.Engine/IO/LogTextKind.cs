@@ -43,6 +43,12 @@ internal static class LogTextSniffer
         int i = n >= 3 && head[0] == 0xEF && head[1] == 0xBB && head[2] == 0xBF ? 3 : 0;
         while (i < n && (head[i] == (byte)' ' || head[i] == (byte)'\t' || head[i] == (byte)'\r' || head[i] == (byte)'\n')) i++;
         if (i >= n || head[i] == (byte)'{' || head[i] == (byte)'[') return LogTextKind.Json;
+        if (CsvRecordReader.StartsWithTypeLine(head, i, n))
+        {
+            // Windows PowerShell's Export-Csv writes "#TYPE <type name>" first (without -NoTypeInformation).
+            while (i < n && head[i] != (byte)'\n') i++;
+            i++;
+        }
         for (int j = i; j < n && head[j] != (byte)'\n'; j++)
         {
             if (head[j] == (byte)',' || head[j] == (byte)'\t' || head[j] == (byte)';') return LogTextKind.Csv;
