@@ -617,6 +617,7 @@ public class GcpAuditReaderTests
     [Theory]
     [InlineData("{\"protoPayload\":{\"methodName\":\"v1.compute.instances.start\"}}", "Skip")]
     [InlineData("{\"protoPayload\":{\"methodName\":\"storage.objects.get\"}}", "Skip")]
+    [InlineData("{\"protoPayload\":{\"methodName\":\"storage.objects.get\",\"serviceData\":{\"policyDelta\":{\"bindingDeltas\":[]}}}}", "Skip")]
     [InlineData("{\"eventName\":\"ModifySnapshotAttribute\"}", "NotMine")]
     [InlineData("{\"protoPayload\":{\"methodName\":\"v1.compute.snapshots.setIamPolicy\"}}", "Candidate")]
     [InlineData("{\"protoPayload\":{\"methodName\":\"google.iam.v1.IAMPolicy.SetIamPolicy\"}}", "Candidate")]
