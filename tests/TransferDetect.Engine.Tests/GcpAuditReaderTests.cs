@@ -508,10 +508,11 @@ public class GcpAuditReaderTests
     {
         var e = Single(TransferJob(statusCode: 7));
         Assert.False(e.Succeeded);
-        Assert.Equal($"projects/{Project}", e.ResourceId);
+        Assert.Null(e.ResourceId);
+        Assert.Equal(Project, e.AccountId);
         var f = Judge(e)!;
         Assert.Equal(Severity.Low, f.Severity);
-        Assert.Equal("An attempt to make Storage Transfer job projects/victim-prod copy data into gs://exfil-drop/q3, a bucket whose project the log does not name failed (PERMISSION_DENIED); nothing was copied.", f.Reason);
+        Assert.Equal("An attempt to make Storage Transfer job (no name recorded) copy data into gs://exfil-drop/q3, a bucket whose project the log does not name, failed (PERMISSION_DENIED); nothing was copied.", f.Reason);
     }
 
     [Fact]
@@ -550,7 +551,7 @@ public class GcpAuditReaderTests
     // ---- Formats, times, filters, bad input ----
 
     [Fact]
-    public void Json_lines_gcloud_arrays_and_entries_list_give_the_same_events()
+    public void Json_lines_gcloud_arrays_entries_list_pretty_printed_and_gzip_give_the_same_events()
     {
         var a = SnapshotShare("user:mallory@fabrikam.com");
         var b = BucketIam(("ADD", "roles/storage.objectViewer", "allUsers"));
@@ -560,6 +561,9 @@ public class GcpAuditReaderTests
         Assert.Equal(2, lines.Length);
         Assert.Equal(lines, Read(GcpJson.Array(a, b)).Events.Select(Key));
         Assert.Equal(lines, Read(EntriesList(a, b)).Events.Select(Key));
+        var pretty = new System.Text.Json.JsonSerializerOptions { WriteIndented = true };
+        Assert.Equal(lines, Read(a.ToJsonString(pretty) + "\n" + b.ToJsonString(pretty)).Events.Select(Key));
+        Assert.Equal(lines, CloudTrailJson.ReadFile("activity.json.gz", CloudTrailJson.Gzip(Lines(a, b))).Events.Select(Key));
         // A file mixing CloudTrail and Cloud Logging records: each read by its own interpreter.
         var (mixed, host, reader) = Read(Lines(a, c, b));
         Assert.Equal(lines, mixed.Select(Key));

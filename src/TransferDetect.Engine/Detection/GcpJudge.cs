@@ -20,7 +20,7 @@ internal static class GcpJudge
             string sink = $"{e.Grantee}, a bucket whose project the log does not name";
             return new Judgement(Verdict.Unknown, reason: e.Succeeded
                 ? $"{Resource(e)} copies data into {sink}, so the copy cannot be shown to stay inside the trust zone."
-                : $"An attempt to make {Resource(e)} copy data into {sink} failed ({e.ErrorCode}); nothing was copied.");
+                : $"An attempt to make {Resource(e)} copy data into {sink}, failed ({e.ErrorCode}); nothing was copied.");
         }
         var m = GcpMember.Parse(e.Grantee);
         if (e.GranteeType == GranteeType.Public || m.Kind == GcpMemberKind.Public)

@@ -163,6 +163,9 @@ internal sealed class GcpRecord
     /// <summary>The resource shared, when it is not the record's resourceName (a transfer job's name).</summary>
     public string? ResourceId { get; set; }
 
+    /// <summary>The record does not name the resource shared (a transfer job refused before it got a name).</summary>
+    public bool NoResourceName { get; set; }
+
     public bool Succeeded { get; }
     public string? ErrorCode { get; }
     public string? ErrorMessage { get; }
@@ -218,7 +221,7 @@ internal sealed class GcpRecord
             Region = region,
             Category = Op.Category,
             ResourceType = GcpOperations.ResourceTypeOf(Op, ResourceName),
-            ResourceId = ResourceId ?? ResourceName,
+            ResourceId = NoResourceName ? null : ResourceId ?? ResourceName,
             Action = g.Action,
             Grantee = g.Grantee,
             GranteeType = g.GranteeType ?? GcpMember.Parse(g.Grantee).Type,

@@ -230,7 +230,9 @@ internal static class GcpGrants
         var spec = Spec(job);
         if (!spec.IsObject() && r.Succeeded) spec = Spec(response);
         bool create = r.Operation.EndsWith("CreateTransferJob", StringComparison.Ordinal);
-        r.ResourceId = response.Str("name") ?? job.Str("name") ?? request.Str("jobName") ?? r.ResourceName;
+        // A job being created has no name until the response gives it one; the resource name is only its project.
+        r.ResourceId = response.Str("name") ?? job.Str("name") ?? request.Str("jobName");
+        r.NoResourceName = r.ResourceId == null;
         r.Project = job.Str("projectId") ?? request.Str("projectId") ?? response.Str("projectId") ?? r.Project;
         if (!spec.IsObject())
         {
