@@ -144,6 +144,15 @@ public sealed class ExternalShareDetector
         ["OneDriveListItem"] = "OneDrive list item",
         ["OneDriveItem"] = "OneDrive item",
         ["SharePointSharingPolicy"] = "SharePoint sharing policy",
+        ["ComputeSnapshot"] = "Compute Engine snapshot",
+        ["ComputeImage"] = "Compute Engine image",
+        ["ComputeDisk"] = "Compute Engine disk",
+        ["ComputeMachineImage"] = "Compute Engine machine image",
+        ["GcsBucket"] = "Cloud Storage bucket",
+        ["GcsObject"] = "Cloud Storage object",
+        ["BigQueryDataset"] = "BigQuery dataset",
+        ["BigQueryTable"] = "BigQuery table",
+        ["TransferJob"] = "Storage Transfer job",
     };
 
     /// <summary>A resource type for a sentence: a known name, or the type's words (S3Bucket: "S3 bucket").</summary>
