@@ -44,6 +44,10 @@ internal static class AwsPolicy
         {
             return set.Incomplete($"has a {field} that is not valid JSON ({JsonMessages.Clean(e)}), so what it grants cannot be read");
         }
+        catch (ArgumentException)
+        {
+            return set.Incomplete($"has a {field} that is not valid UTF-16 text, so what it grants cannot be read");
+        }
         using (doc)
         {
             return doc.RootElement.ValueKind == JsonValueKind.Object

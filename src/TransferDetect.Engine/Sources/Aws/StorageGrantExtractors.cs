@@ -174,6 +174,19 @@ internal static class StorageGrantExtractors
         return set;
     }
 
+    /// <summary>x-amz-copy-source is URL-encoded; text that does not decode is kept as written.</summary>
+    private static string Unescaped(string text)
+    {
+        try
+        {
+            return Uri.UnescapeDataString(text);
+        }
+        catch (UriFormatException)
+        {
+            return text;
+        }
+    }
+
     /// <summary>
     /// CopyObject (a data event): <c>bucketName</c> is the destination, <c>x-amz-copy-source</c> the source
     /// bucket and key; <c>resources[]</c> names each bucket with its owner's <c>accountId</c>. A copy into a
@@ -185,7 +198,7 @@ internal static class StorageGrantExtractors
     private static AwsGrantSet? CopyObject(JsonElement rp, JsonElement record)
     {
         string? destination = rp.Text("bucketName");
-        string? copySource = rp.Get("x-amz-copy-source").Strings() is { Count: > 0 } s ? Uri.UnescapeDataString(s[0]).TrimStart('/') : null;
+        string? copySource = rp.Get("x-amz-copy-source").Strings() is { Count: > 0 } s ? Unescaped(s[0]).TrimStart('/') : null;
         string? source = copySource?.Split('/')[0];
         string? key = rp.Text("key");
         var set = new AwsGrantSet("S3Object", copySource ?? (destination != null ? destination + "/" + key : null));
