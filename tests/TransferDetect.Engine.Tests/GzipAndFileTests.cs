@@ -201,8 +201,8 @@ public class FilterTests
     [Fact]
     public void Unknown_operation_is_refused_with_the_list_of_known_ones()
     {
-        var e = Assert.Throws<ArgumentException>(() => new ShareLogReader(new CollectingScanHost(), new ShareLogReaderOptions { Operations = new[] { "PutBucketPolicy" } }));
-        Assert.Contains("'PutBucketPolicy' is not an operation this command reads", e.Message);
+        var e = Assert.Throws<ArgumentException>(() => new ShareLogReader(new CollectingScanHost(), new ShareLogReaderOptions { Operations = new[] { "PutBucketLogging" } }));
+        Assert.Contains("'PutBucketLogging' is not an operation this command reads", e.Message);
         Assert.Contains("ModifySnapshotAttribute", e.Message);
     }
 }

@@ -153,6 +153,19 @@ public sealed class ExternalShareDetector
         ["BigQueryDataset"] = "BigQuery dataset",
         ["BigQueryTable"] = "BigQuery table",
         ["TransferJob"] = "Storage Transfer job",
+        ["S3Bucket"] = "S3 bucket",
+        ["S3Object"] = "S3 object",
+        ["KmsKey"] = "KMS key",
+        ["RamResourceShare"] = "RAM resource share",
+        ["EcrRepository"] = "ECR repository",
+        ["SsmDocument"] = "SSM document",
+        ["Ec2Instance"] = "EC2 instance",
+        ["DynamoDbTable"] = "DynamoDB table",
+        ["RdsCluster"] = "RDS cluster",
+        ["S3BucketPublicAccessBlock"] = "S3 Block Public Access of bucket",
+        ["S3AccountPublicAccessBlock"] = "S3 Block Public Access of account",
+        ["EbsSnapshotBlockPublicAccess"] = "EBS snapshot block public access in region",
+        ["AmiBlockPublicAccess"] = "AMI block public access in region",
     };
 
     /// <summary>A resource type for a sentence: a known name, or the type's words (S3Bucket: "S3 bucket").</summary>

@@ -37,6 +37,19 @@ internal sealed class AwsGrantSet
     public string? ResourceId { get; }
     public List<AwsGrant> Grants { get; } = new();
 
+    /// <summary>The account that owns the data when the record names it (the source bucket of a copy); null for recipientAccountId.</summary>
+    public string? OwnerAccountId { get; set; }
+
+    /// <summary>Why the record's grant could not be read in full (an unparseable policy); reported as an incomplete record.</summary>
+    public string? Problem { get; private set; }
+
+    /// <summary>Notes what could not be read; the first problem is the one reported.</summary>
+    public AwsGrantSet Incomplete(string problem)
+    {
+        Problem ??= problem;
+        return this;
+    }
+
     public void Add(ShareAction action, string? grantee, GranteeType? granteeType = null, string? permission = null, string? details = null)
     {
         if (!string.IsNullOrEmpty(grantee)) Grants.Add(new AwsGrant(action, grantee!, granteeType, permission, details));

@@ -26,20 +26,25 @@ public readonly struct AwsGrantee
     public string? OrganizationalUnitId { get; }
 
     /// <summary>
-    /// Classifies "all" / "*" (public), a 12-digit account id, an organization ARN
-    /// (arn:aws:organizations::111122223333:organization/o-abc), an OU ARN
-    /// (.../ou/o-abc/ou-ab12-cdef3456), and IAM or STS ARNs (their account).
-    /// Anything else (an EC2 group other than "all", a malformed id) is Unknown.
+    /// Classifies "all" / "*" (public), the S3 groups AllUsers and AuthenticatedUsers (as names or
+    /// http://acs.amazonaws.com/groups/global/... URIs: public), a 12-digit account id, an organization
+    /// ARN (arn:aws:organizations::111122223333:organization/o-abc) or bare o-... id, an OU ARN
+    /// (.../ou/o-abc/ou-ab12-cdef3456) or bare ou-... id, an organization path as aws:PrincipalOrgPaths writes
+    /// it (o-abc/r-ab12/ou-ab12-cdef3456/), and IAM or STS ARNs (their account). Anything else (an EC2 group
+    /// other than "all", a canonical user id, a service principal, a malformed id) is Unknown.
     /// </summary>
     public static AwsGrantee Parse(string? text)
     {
         if (string.IsNullOrEmpty(text)) return new AwsGrantee(GranteeType.Unknown, null, null, null);
         string t = text!.Trim();
-        if (t == "*" || string.Equals(t, "all", StringComparison.OrdinalIgnoreCase))
+        if (t == "*" || string.Equals(t, "all", StringComparison.OrdinalIgnoreCase) || IsPublicGroup(t))
         {
             return new AwsGrantee(GranteeType.Public, null, null, null);
         }
         if (IsAccountId(t)) return new AwsGrantee(GranteeType.Account, t, null, null);
+        if (IsOrganizationId(t)) return new AwsGrantee(GranteeType.Organization, null, t, null);
+        if (IsOrganizationalUnitId(t)) return new AwsGrantee(GranteeType.OrganizationalUnit, null, null, t);
+        if (t.StartsWith("o-", StringComparison.Ordinal)) return OrganizationPath(t);
         if (t.StartsWith("arn:", StringComparison.Ordinal))
         {
             // arn:partition:service:region:account:resource
@@ -68,6 +73,55 @@ public readonly struct AwsGrantee
             }
         }
         return new AwsGrantee(GranteeType.Unknown, null, null, null);
+    }
+
+    /// <summary>An aws:PrincipalOrgPaths value: o-abc/r-ab12/ou-ab12-cdef3456/ (its deepest concrete OU), or o-abc/* (the organization).</summary>
+    private static AwsGrantee OrganizationPath(string path)
+    {
+        string[] parts = path.TrimEnd('/', '*').Split('/');
+        if (!IsOrganizationId(parts[0])) return new AwsGrantee(GranteeType.Unknown, null, null, null);
+        for (int i = parts.Length - 1; i > 0; i--)
+        {
+            if (IsOrganizationalUnitId(parts[i])) return new AwsGrantee(GranteeType.OrganizationalUnit, null, parts[0], parts[i]);
+        }
+        return new AwsGrantee(GranteeType.Organization, null, parts[0], null);
+    }
+
+    /// <summary>The S3 ACL groups that are everyone: AllUsers (anonymous) and AuthenticatedUsers (any AWS account).</summary>
+    public static bool IsPublicGroup(string? s) =>
+        s != null && (EndsWithGroup(s, "AllUsers") || EndsWithGroup(s, "AuthenticatedUsers"));
+
+    /// <summary>The S3 log-delivery group, which writes access logs into the bucket and reads nothing.</summary>
+    public static bool IsLogDeliveryGroup(string? s) => s != null && EndsWithGroup(s, "LogDelivery");
+
+    private static bool EndsWithGroup(string s, string group)
+    {
+        string t = s.Trim().TrimEnd('/');
+        if (string.Equals(t, group, StringComparison.OrdinalIgnoreCase)) return true;
+        int slash = t.LastIndexOf('/');
+        return slash >= 0 && t.IndexOf("acs.amazonaws.com/groups/", StringComparison.OrdinalIgnoreCase) >= 0 &&
+            string.Equals(t.Substring(slash + 1), group, StringComparison.OrdinalIgnoreCase);
+    }
+
+    /// <summary>
+    /// An AWS service acting for the account (ec2.amazonaws.com, dynamodb.us-west-2.amazonaws.com, the CloudFront
+    /// origin access identity user, KMS's "AWS Internal"): not another account, so not a share.
+    /// </summary>
+    public static bool IsServicePrincipal(string? s)
+    {
+        if (s == null) return false;
+        string t = s.Trim();
+        return t.EndsWith(".amazonaws.com", StringComparison.OrdinalIgnoreCase) || t.EndsWith(".amazonaws.com.cn", StringComparison.OrdinalIgnoreCase) ||
+            t.EndsWith(".amazon.com", StringComparison.OrdinalIgnoreCase) || string.Equals(t, "AWS Internal", StringComparison.OrdinalIgnoreCase) ||
+            t.StartsWith("arn:aws:iam::cloudfront:user/", StringComparison.OrdinalIgnoreCase);
+    }
+
+    /// <summary>The account field of any ARN (arn:aws:backup:us-east-1:444455556666:backup-vault:x), when it is 12 digits.</summary>
+    public static string? AccountOfArn(string? arn)
+    {
+        if (arn == null || !arn.StartsWith("arn:", StringComparison.Ordinal)) return null;
+        string[] parts = arn.Split(new[] { ':' }, 6);
+        return parts.Length == 6 && IsAccountId(parts[4]) ? parts[4] : null;
     }
 
     public static bool IsAccountId(string? s)

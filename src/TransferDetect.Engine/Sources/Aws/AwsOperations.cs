@@ -7,5 +7,12 @@ internal static class AwsOperations
 {
     public static readonly AwsShareOperation[] All =
         SnapshotGrantExtractors.Operations
+        .Concat(SnapshotUseExtractors.Operations)
+        .Concat(StorageGrantExtractors.Operations)
+        .Concat(KeyGrantExtractors.Operations)
+        .Concat(BackupGrantExtractors.Operations)
+        .Concat(ResourceGrantExtractors.Operations)
+        .Concat(ExportGrantExtractors.Operations)
+        .Concat(GuardrailExtractors.Operations)
         .ToArray();
 }

@@ -10,22 +10,62 @@ namespace TransferDetect.Engine.Sources.Aws;
 /// <summary>A CloudTrail operation that can grant or revoke access, and how to read its grants.</summary>
 internal sealed class AwsShareOperation
 {
-    public AwsShareOperation(string eventName, string eventSource, ShareCategory category, AwsGrantExtractor extract, bool needsRequestParameters = true)
+    public AwsShareOperation(string eventName, string eventSource, ShareCategory category, AwsGrantExtractor extract,
+        bool needsRequestParameters = true, bool versionSuffix = false, string? otherEventSource = null)
     {
         EventName = eventName;
         EventSource = eventSource;
+        OtherEventSource = otherEventSource;
         Category = category;
         Extract = extract;
         NeedsRequestParameters = needsRequestParameters;
+        VersionSuffix = versionSuffix;
     }
 
     public string EventName { get; }
     public string EventSource { get; }
+
+    /// <summary>A second service name the operation is recorded under (S3 account-level calls: s3-control), or null.</summary>
+    public string? OtherEventSource { get; }
+
     public ShareCategory Category { get; }
     public AwsGrantExtractor Extract { get; }
 
     /// <summary>False for service events (SharedSnapshotCopyInitiated, ...), whose grant is not in requestParameters.</summary>
     public bool NeedsRequestParameters { get; }
+
+    /// <summary>
+    /// True when CloudTrail writes the name with the API version after it (Lambda: AddLayerVersionPermission20181031,
+    /// AddPermission20150331v2): the name then also matches followed by 8 digits and an optional v and digits.
+    /// </summary>
+    public bool VersionSuffix { get; }
+
+    public bool RecordedBy(string eventSource) =>
+        string.Equals(eventSource, EventSource, StringComparison.Ordinal) || string.Equals(eventSource, OtherEventSource, StringComparison.Ordinal);
+
+    /// <summary>Is <paramref name="name"/> (UTF-8) this operation: its name, or its name and a version suffix when it takes one?</summary>
+    public bool Matches(ReadOnlySpan<byte> name, byte[] utf8Name)
+    {
+        if (name.Length == utf8Name.Length) return name.SequenceEqual(utf8Name);
+        return VersionSuffix && name.Length > utf8Name.Length && name.StartsWith(utf8Name) && IsVersionSuffix(name.Slice(utf8Name.Length));
+    }
+
+    /// <summary>8 digits (a date), then optionally v and 1 to 3 digits.</summary>
+    private static bool IsVersionSuffix(ReadOnlySpan<byte> s)
+    {
+        if (s.Length < 8) return false;
+        for (int i = 0; i < 8; i++)
+        {
+            if (s[i] < (byte)'0' || s[i] > (byte)'9') return false;
+        }
+        if (s.Length == 8) return true;
+        if (s[8] != (byte)'v' || s.Length == 9 || s.Length > 12) return false;
+        for (int i = 9; i < s.Length; i++)
+        {
+            if (s[i] < (byte)'0' || s[i] > (byte)'9') return false;
+        }
+        return true;
+    }
 }
 
 /// <summary>
@@ -52,6 +92,12 @@ internal sealed class AwsShareCatalog
     private readonly byte[][] _names;
     private readonly byte[][] _sources;
     private readonly int[] _sourceOf;
+    private readonly int[] _otherSourceOf;
+
+    /// <summary>For each name length, the operations whose name has that length (or is shorter and takes a version suffix).</summary>
+    private readonly int[][] _byLength;
+
+    private const int LongestName = 64;
 
     public AwsShareCatalog(IEnumerable<AwsShareOperation> operations)
     {
@@ -59,17 +105,26 @@ internal sealed class AwsShareCatalog
         _names = new byte[_operations.Length][];
         var sources = new List<string>();
         _sourceOf = new int[_operations.Length];
+        _otherSourceOf = new int[_operations.Length];
+        int SourceIndex(string? source)
+        {
+            if (source == null) return -1;
+            int s = sources.IndexOf(source);
+            if (s >= 0) return s;
+            sources.Add(source);
+            return sources.Count - 1;
+        }
+        var byLength = new List<int>[LongestName + 1];
         for (int i = 0; i < _operations.Length; i++)
         {
             _names[i] = Encoding.UTF8.GetBytes(_operations[i].EventName);
-            int s = sources.IndexOf(_operations[i].EventSource);
-            if (s < 0)
-            {
-                s = sources.Count;
-                sources.Add(_operations[i].EventSource);
-            }
-            _sourceOf[i] = s;
+            _sourceOf[i] = SourceIndex(_operations[i].EventSource);
+            _otherSourceOf[i] = SourceIndex(_operations[i].OtherEventSource);
+            int from = _names[i].Length, to = _operations[i].VersionSuffix ? Math.Min(LongestName, from + 12) : from;
+            if (from > LongestName) throw new ArgumentException($"The event name {_operations[i].EventName} is longer than {LongestName} bytes.");
+            for (int length = from; length <= to; length++) (byLength[length] ??= new List<int>()).Add(i);
         }
+        _byLength = Array.ConvertAll(byLength, l => l == null ? Array.Empty<int>() : l.ToArray());
         _sources = sources.ConvertAll(Encoding.UTF8.GetBytes).ToArray();
     }
 
@@ -83,15 +138,23 @@ internal sealed class AwsShareCatalog
     public AwsShareCatalog For(ICollection<ShareCategory>? categories) =>
         categories == null ? this : new AwsShareCatalog(_operations.Where(o => categories.Contains(o.Category)));
 
-    /// <summary>The operation of this name (exact case, as CloudTrail writes it), or null.</summary>
+    /// <summary>The operation of this name (exact case, as CloudTrail writes it, with a version suffix where the operation takes one), or null.</summary>
     public AwsShareOperation? Find(string? eventName)
     {
-        if (eventName == null) return null;
-        foreach (var op in _operations)
+        if (eventName == null || eventName.Length > LongestName) return null;
+        int i = IndexOf(Encoding.UTF8.GetBytes(eventName));
+        return i < 0 ? null : _operations[i];
+    }
+
+    /// <summary>The index of the operation the UTF-8 name is, or -1: only the names of its length are compared.</summary>
+    private int IndexOf(ReadOnlySpan<byte> name)
+    {
+        if (name.Length > LongestName) return -1;
+        foreach (int i in _byLength[name.Length])
         {
-            if (string.Equals(op.EventName, eventName, StringComparison.Ordinal)) return op;
+            if (_operations[i].Matches(name, _names[i])) return i;
         }
-        return null;
+        return -1;
     }
 
     public IReadOnlyList<AwsShareOperation> Operations => _operations;
@@ -142,11 +205,7 @@ internal sealed class AwsShareCatalog
             int start = i + 1;
             int end = json.Slice(start).IndexOfAny((byte)'"', (byte)'\\');
             if (end < 0 || json[start + end] == (byte)'\\') return EventNameFilter.Undecided;
-            var name = json.Slice(start, end);
-            foreach (var candidate in _names)
-            {
-                if (name.SequenceEqual(candidate)) return EventNameFilter.InCatalogue;
-            }
+            if (IndexOf(json.Slice(start, end)) >= 0) return EventNameFilter.InCatalogue;
             sawKey = true;
         }
     }
@@ -155,11 +214,9 @@ internal sealed class AwsShareCatalog
 
     public int IndexOfOperation(ref Utf8JsonReader reader)
     {
-        for (int i = 0; i < _names.Length; i++)
-        {
-            if (reader.ValueTextEquals(_names[i])) return i;
-        }
-        return -1;
+        if (!reader.ValueIsEscaped && !reader.HasValueSequence) return IndexOf(reader.ValueSpan);
+        string? value = reader.GetString();
+        return value == null || value.Length > LongestName ? -1 : IndexOf(Encoding.UTF8.GetBytes(value));
     }
 
     public int IndexOfSource(ref Utf8JsonReader reader)
@@ -173,5 +230,5 @@ internal sealed class AwsShareCatalog
 
     /// <summary>Does the record's eventSource fit the operation? A record without one (LookupEvents) fits.</summary>
     public bool SourceFits(int operationIndex, int sourceIndex, bool hasSource) =>
-        !hasSource || _sourceOf[operationIndex] == sourceIndex;
+        !hasSource || _sourceOf[operationIndex] == sourceIndex || (sourceIndex >= 0 && _otherSourceOf[operationIndex] == sourceIndex);
 }

@@ -109,7 +109,7 @@ internal sealed class CloudTrailInterpreter : ShareInterpreter
     private void Map(JsonElement record, AwsShareOperation operation, RecordContext context, List<ShareEvent> output)
     {
         string? source = record.Str("eventSource");
-        if (source != null && !string.Equals(source, operation.EventSource, StringComparison.Ordinal)) return;
+        if (source != null && !operation.RecordedBy(source)) return;
         context.Statistics.CandidateRecords++;
         string? eventId = record.Str("eventID");
         string idText = eventId != null ? $" (eventID {eventId})" : "";
@@ -127,11 +127,15 @@ internal sealed class CloudTrailInterpreter : ShareInterpreter
             return;
         }
         var grants = operation.Extract(rp, record);
+        if (grants?.Problem != null)
+        {
+            context.Incomplete($"the {operation.EventName} record{idText} {grants.Problem}");
+        }
         if (grants == null || grants.Grants.Count == 0) return;
 
         var identity = record.Prop("userIdentity");
         string? errorCode = record.Str("errorCode");
-        string? owner = record.Str("recipientAccountId") ?? identity.Str("accountId");
+        string? owner = grants.OwnerAccountId ?? record.Str("recipientAccountId") ?? identity.Str("accountId");
         DateTime time = ShareTimes.Parse(record.Str("eventTime") ?? record.Str("@timestamp")) ?? ShareTimes.Unknown;
         foreach (var g in grants.Grants)
         {

@@ -1,0 +1,246 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Text.Json;
+using TransferDetect.Engine.Model;
+
+namespace TransferDetect.Engine.Sources.Aws;
+
+/// <summary>
+/// Reads the grants of a resource policy (S3 bucket, KMS key, ECR repository, Backup vault): one grant
+/// per Allow statement and principal. Deny statements grant nothing. A principal "*" narrowed by a
+/// condition on the caller's account or organization (aws:PrincipalAccount, aws:SourceAccount,
+/// kms:CallerAccount, aws:PrincipalOrgID, aws:SourceOrgID, aws:PrincipalOrgPaths) is a grant to that
+/// account or organization, not to the public. Service principals are AWS acting for the owner: no grant.
+/// </summary>
+internal static class AwsPolicy
+{
+    private static readonly string[] AccountKeys = { "aws:PrincipalAccount", "aws:SourceAccount", "kms:CallerAccount" };
+    private static readonly string[] OrganizationKeys = { "aws:PrincipalOrgID", "aws:SourceOrgID" };
+    private static readonly string[] OrganizationPathKeys = { "aws:PrincipalOrgPaths", "aws:SourceOrgPaths" };
+
+    /// <summary>Condition operators whose match limits who the statement applies to (without IfExists, which lets an absent key pass).</summary>
+    private static readonly string[] NarrowingOperators = { "StringEquals", "StringLike", "StringEqualsIgnoreCase", "ArnEquals", "ArnLike" };
+
+    /// <summary>
+    /// Adds the grants of <paramref name="policy"/> (a policy object, or the JSON text of one) to <paramref name="set"/>.
+    /// A policy that is missing or cannot be read marks the set incomplete, naming <paramref name="field"/>.
+    /// </summary>
+    public static AwsGrantSet Read(AwsGrantSet set, JsonElement policy, string field)
+    {
+        if (policy.ValueKind == JsonValueKind.Object) return ReadDocument(set, policy, field);
+        if (policy.ValueKind != JsonValueKind.String)
+        {
+            return set.Incomplete($"has no {field} policy document, so what it grants cannot be read");
+        }
+        string text = policy.GetString()!;
+        if (text.Trim().Length == 0) return set.Incomplete($"has an empty {field}, so what it grants cannot be read");
+        JsonDocument doc;
+        try
+        {
+            doc = JsonDocument.Parse(text, new JsonDocumentOptions { AllowTrailingCommas = true, MaxDepth = 64 });
+        }
+        catch (JsonException e)
+        {
+            return set.Incomplete($"has a {field} that is not valid JSON ({JsonMessages.Clean(e)}), so what it grants cannot be read");
+        }
+        catch (ArgumentException)
+        {
+            return set.Incomplete($"has a {field} that is not valid UTF-16 text, so what it grants cannot be read");
+        }
+        using (doc)
+        {
+            return doc.RootElement.ValueKind == JsonValueKind.Object
+                ? ReadDocument(set, doc.RootElement, field)
+                : set.Incomplete($"has a {field} that is not a policy object, so what it grants cannot be read");
+        }
+    }
+
+    private static AwsGrantSet ReadDocument(AwsGrantSet set, JsonElement document, string field)
+    {
+        var statements = document.Get("Statement");
+        if (statements.ValueKind != JsonValueKind.Object && statements.ValueKind != JsonValueKind.Array)
+        {
+            return set.Incomplete($"has a {field} without a Statement, so what it grants cannot be read");
+        }
+        foreach (var statement in statements.OneOrMany())
+        {
+            if (statement.ValueKind == JsonValueKind.Object) ReadStatement(set, statement);
+        }
+        return set;
+    }
+
+    private static void ReadStatement(AwsGrantSet set, JsonElement statement)
+    {
+        if (!string.Equals(statement.Text("Effect")?.Trim(), "Allow", StringComparison.OrdinalIgnoreCase)) return;
+        string permission = Actions(statement);
+        string? sid = statement.Text("Sid");
+        var condition = statement.Get("Condition");
+        string? others = OtherConditions(condition);
+
+        var notPrincipal = statement.Get("NotPrincipal");
+        if (notPrincipal.ValueKind != JsonValueKind.Undefined && notPrincipal.ValueKind != JsonValueKind.Null)
+        {
+            // Allow with NotPrincipal applies to everyone but the principals named.
+            AddEveryone(set, condition, permission, "NotPrincipal (everyone except " + string.Join(", ", AllPrincipals(notPrincipal)) + ")", Join(sid, null, others));
+            return;
+        }
+        var principal = statement.Get("Principal");
+        if (principal.ValueKind == JsonValueKind.String)
+        {
+            AddAws(set, principal.GetString()!, condition, permission, sid, others);
+            return;
+        }
+        if (principal.ValueKind != JsonValueKind.Object) return;
+        foreach (var kind in principal.EnumerateObject())
+        {
+            foreach (var value in kind.Value.Strings())
+            {
+                switch (kind.Name.ToUpperInvariant())
+                {
+                    case "AWS":
+                        AddAws(set, value, condition, permission, sid, others);
+                        break;
+                    case "CANONICALUSER":
+                        set.Add(ShareAction.Add, value, GranteeType.User, permission, Join(sid, "S3 canonical user id", others));
+                        break;
+                    case "FEDERATED":
+                        var federated = AwsGrantee.Parse(value);
+                        set.Add(ShareAction.Add, value, federated.Type == GranteeType.Account ? null : GranteeType.Unknown, permission, Join(sid, "federated identity provider", others));
+                        break;
+                    // Service principals are AWS services acting for the owner: not another account.
+                }
+            }
+        }
+    }
+
+    private static void AddAws(AwsGrantSet set, string principal, JsonElement condition, string permission, string? sid, string? others)
+    {
+        if (principal.Trim() == "*")
+        {
+            AddEveryone(set, condition, permission, "Principal *", Join(sid, null, others));
+            return;
+        }
+        if (AwsGrantee.IsServicePrincipal(principal)) return;
+        set.Add(ShareAction.Add, principal, null, permission, Join(sid, Narrowing(condition, out _), others));
+    }
+
+    /// <summary>A grant to everyone, or to the accounts or organizations a condition narrows it to.</summary>
+    private static void AddEveryone(AwsGrantSet set, JsonElement condition, string permission, string who, string? rest)
+    {
+        string? narrowing = Narrowing(condition, out var grantees);
+        if (grantees.Count == 0)
+        {
+            set.Add(ShareAction.Add, "*", GranteeType.Public, permission, Join(null, who, rest));
+            return;
+        }
+        foreach (var grantee in grantees)
+        {
+            set.Add(ShareAction.Add, grantee, null, permission, Join(null, who + " narrowed by " + narrowing, rest));
+        }
+    }
+
+    /// <summary>
+    /// The condition entries that narrow a principal to accounts or organizations, as text, and the grantees
+    /// they leave: the accounts when an account key is present (the strictest), else the organizations,
+    /// else the organization paths. A value with a wildcard narrows nothing.
+    /// </summary>
+    private static string? Narrowing(JsonElement condition, out List<string> grantees)
+    {
+        grantees = new List<string>();
+        var found = new List<(string Operator, string Key, List<string> Values, int Rank)>();
+        if (condition.ValueKind != JsonValueKind.Object) return null;
+        foreach (var op in condition.EnumerateObject())
+        {
+            if (op.Value.ValueKind != JsonValueKind.Object) continue;
+            foreach (var key in op.Value.EnumerateObject())
+            {
+                if (Narrows(op.Name, key.Name, key.Value, out int rank, out var values)) found.Add((op.Name, key.Name, values, rank));
+            }
+        }
+        if (found.Count == 0) return null;
+        int best = found.Min(f => f.Rank);
+        foreach (var f in found.Where(f => f.Rank == best))
+        {
+            foreach (var v in f.Values)
+            {
+                if (!grantees.Contains(v)) grantees.Add(v);
+            }
+        }
+        return string.Join(" and ", found.Select(f => $"{f.Operator} {f.Key} = {string.Join(", ", f.Values)}"));
+    }
+
+    /// <summary>
+    /// Does this condition entry limit the caller to named accounts or organizations? Its values (those that
+    /// name one) and the key's rank when it does. A value with a wildcard names none, except in an
+    /// organization path, where a trailing wildcard is the usual form.
+    /// </summary>
+    private static bool Narrows(string op, string key, JsonElement value, out int rank, out List<string> values)
+    {
+        rank = Rank(key);
+        values = value.Strings();
+        if (rank < 0 || !IsNarrowingOperator(op) || values.Count == 0) return false;
+        if (IsOrganizationPath(rank))
+        {
+            values = values.Where(v => AwsGrantee.Parse(v).Type != GranteeType.Unknown).ToList();
+            return values.Count > 0;
+        }
+        return !values.Any(v => v.IndexOf('*') >= 0 || v.IndexOf('?') >= 0);
+    }
+
+    private static bool IsOrganizationPath(int rank) => rank == 2;
+
+    /// <summary>0 for an account key, 1 for an organization key, 2 for an organization path key, -1 for the others.</summary>
+    private static int Rank(string key)
+    {
+        if (AccountKeys.Any(k => string.Equals(k, key, StringComparison.OrdinalIgnoreCase))) return 0;
+        if (OrganizationKeys.Any(k => string.Equals(k, key, StringComparison.OrdinalIgnoreCase))) return 1;
+        if (OrganizationPathKeys.Any(k => string.Equals(k, key, StringComparison.OrdinalIgnoreCase))) return 2;
+        return -1;
+    }
+
+    private static bool IsNarrowingOperator(string op)
+    {
+        string name = op.StartsWith("ForAnyValue:", StringComparison.OrdinalIgnoreCase) ? op.Substring("ForAnyValue:".Length) : op;
+        return NarrowingOperators.Any(n => string.Equals(n, name, StringComparison.OrdinalIgnoreCase));
+    }
+
+    /// <summary>The condition entries that do not narrow the principal (source IP, VPC, secure transport...), as text; null when none.</summary>
+    private static string? OtherConditions(JsonElement condition)
+    {
+        if (condition.ValueKind != JsonValueKind.Object) return null;
+        var parts = new List<string>();
+        foreach (var op in condition.EnumerateObject())
+        {
+            if (op.Value.ValueKind != JsonValueKind.Object) continue;
+            foreach (var key in op.Value.EnumerateObject())
+            {
+                if (Narrows(op.Name, key.Name, key.Value, out _, out _)) continue;
+                parts.Add($"{op.Name} {key.Name} = {string.Join(", ", key.Value.Strings())}");
+            }
+        }
+        return parts.Count == 0 ? null : "conditions: " + string.Join("; ", parts);
+    }
+
+    private static string Actions(JsonElement statement)
+    {
+        var actions = statement.Get("Action").Strings();
+        if (actions.Count > 0) return string.Join(", ", actions);
+        var notActions = statement.Get("NotAction").Strings();
+        return notActions.Count > 0 ? "every action except " + string.Join(", ", notActions) : "";
+    }
+
+    private static IEnumerable<string> AllPrincipals(JsonElement principal) =>
+        principal.ValueKind == JsonValueKind.Object
+            ? principal.EnumerateObject().SelectMany(p => p.Value.Strings())
+            : principal.Strings();
+
+    private static string? Join(string? sid, string? main, string? others)
+    {
+        var parts = new List<string>(3);
+        if (!string.IsNullOrEmpty(main)) parts.Add(main!);
+        if (!string.IsNullOrEmpty(others)) parts.Add(others!);
+        if (!string.IsNullOrEmpty(sid)) parts.Add("statement " + sid);
+        return parts.Count == 0 ? null : string.Join("; ", parts);
+    }
+}
