@@ -131,6 +131,15 @@ public sealed class ExternalShareDetector
         ["RdsSnapshot"] = "RDS snapshot",
         ["RdsClusterSnapshot"] = "RDS cluster snapshot",
         ["RedshiftSnapshot"] = "Redshift snapshot",
+        ["ComputeDisk"] = "Azure managed disk",
+        ["ComputeSnapshot"] = "Azure disk snapshot",
+        ["ComputeDiskRestorePoint"] = "Azure disk restore point",
+        ["ComputeGallery"] = "Azure compute gallery",
+        ["ComputeGalleryImageVersion"] = "Azure gallery image version",
+        ["ComputeImage"] = "Azure managed image",
+        ["StorageAccount"] = "Azure storage account",
+        ["StorageContainer"] = "Azure blob container",
+        ["DataShare"] = "Azure Data Share",
     };
 
     /// <summary>A resource type for a sentence: a known name, or the type's words (S3Bucket: "S3 bucket").</summary>
