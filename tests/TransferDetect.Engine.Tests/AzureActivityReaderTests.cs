@@ -613,3 +613,21 @@ public class AzureActivityReaderTests
         Assert.Equal(DateTimeKind.Utc, t!.Value.Kind);
     }
 }
+
+/// <summary>Records that another reader's claim could take first.</summary>
+public class AzureClaimOrderTests
+{
+    /// <summary>
+    /// The mapping of "Schema from storage account and event hubs" puts the REST eventName under
+    /// properties.eventName as a string: the CloudTrail reader, which claims first by its eventName key,
+    /// must not skip such a record as a CloudTrail event outside its catalogue.
+    /// </summary>
+    [Fact]
+    public void A_diagnostic_record_with_properties_eventName_is_still_read_as_activity_log()
+    {
+        var record = AzureJson.Diagnostic(AzureOperations.ListKeys, "Success", AzureJson.Account, Guid.NewGuid().ToString());
+        record["properties"]!["eventName"] = "EndRequest";
+        var e = Assert.Single(AzureJson.Events(AzureJson.Lines(record)));
+        Assert.Equal(AzureOperations.ListKeys, e.Operation);
+    }
+}
