@@ -491,6 +491,36 @@ public class AzureActivityReaderTests
     }
 
     [Fact]
+    public void A_broken_csv_row_is_one_issue_and_the_other_rows_are_read()
+    {
+        string csv = AzureJson.Csv(
+            AzureJson.LogAnalytics(AzureOperations.ListKeys, "Success", AzureJson.Account, Guid.NewGuid().ToString()),
+            AzureJson.LogAnalytics(AzureOperations.DiskBeginGetAccess, "Success", AzureJson.Disk, Guid.NewGuid().ToString()));
+        var lines = csv.Split(Environment.NewLine, StringSplitOptions.RemoveEmptyEntries).ToList();
+        lines.Insert(2, "\"not\",\"enough\",\"fields\"");
+        var (events, host, reader) = CloudTrailJson.Read(string.Join("\n", lines) + "\n");
+        Assert.Equal(new[] { AzureOperations.ListKeys, AzureOperations.DiskBeginGetAccess }, events.Select(e => e.Operation));
+        var issue = Assert.Single(host.Issues);
+        Assert.Equal(3, issue.Line);
+        Assert.Equal(1, reader.Statistics.InvalidRecords);
+    }
+
+    [Fact]
+    public void Log_analytics_properties_cut_short_on_a_share_write_are_reported()
+    {
+        var row = AzureJson.LogAnalytics(AzureOperations.GalleryShare, "Start", AzureJson.Gallery, Guid.NewGuid().ToString(),
+            requestBody: AzureJson.Body(new { operationType = "Add", groups = new[] { new { type = "AADTenants", ids = new[] { AzureJson.OtherTenant } } } }));
+        string props = row["Properties_d"]!.GetValue<string>();
+        row["Properties_d"] = props.Substring(0, props.Length / 2);
+        var (events, host, _) = CloudTrailJson.Read(AzureJson.Csv(row));
+        Assert.Empty(events);
+        var issue = Assert.Single(host.Issues);
+        Assert.Equal(ReadIssueKind.IncompleteRecord, issue.Kind);
+        Assert.Contains("Microsoft.Compute/galleries/share/action record (eventDataId " + row["EventDataId"], issue.Message);
+        Assert.Contains("properties that are not valid JSON", issue.Message);
+    }
+
+    [Fact]
     public void Operation_filter_takes_any_case_and_keeps_only_that_operation()
     {
         var options = new ShareLogReaderOptions { Operations = new[] { "microsoft.compute/disks/begingetaccess/action" } };

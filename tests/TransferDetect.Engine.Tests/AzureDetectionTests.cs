@@ -146,6 +146,22 @@ public class AzureDetectionTests
     }
 
     [Fact]
+    public void Storage_keys_issued_to_an_identity_of_another_tenant_are_a_high_external_finding()
+    {
+        string corr = NewCorrelation();
+        var record = AzureJson.Rest(AzureOperations.ListKeys, "Succeeded", AzureJson.Account, corr);
+        record["claims"]!["http://schemas.microsoft.com/identity/claims/tenantid"] = AzureJson.OtherTenant;
+        string text = AzureJson.Array(record);
+
+        var f = Assert.Single(AzureJson.Detect(text, Zone(AzureJson.Sub, AzureJson.Tenant)).Findings);
+        Assert.Equal(Severity.High, f.Severity);
+        Assert.Contains($"signed in to tenant {AzureJson.OtherTenant}, which is outside the trust zone", f.Reason);
+
+        var trusted = Assert.Single(AzureJson.Detect(text, Zone(tenant: AzureJson.OtherTenant)).Findings);
+        Assert.Equal(Severity.Medium, trusted.Severity);
+    }
+
+    [Fact]
     public void A_failed_key_listing_is_a_low_attempt()
     {
         var f = Assert.Single(AzureJson.Detect(Operation(AzureOperations.ListKeys, AzureJson.Account, fails: true)).Findings);

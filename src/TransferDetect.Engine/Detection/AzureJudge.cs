@@ -26,7 +26,7 @@ internal static class AzureJudge
             case AzureOperationKind.GetAccessBegin:
                 return GetAccess(e, resource, by);
             case AzureOperationKind.StorageKeyOrSas:
-                return KeyOrSas(e, resource, by);
+                return KeyOrSas(e, resource, zone);
             case AzureOperationKind.StorageAccountWrite:
                 return Guardrail(e, resource, by);
             case AzureOperationKind.ContainerWrite when e.GranteeType == GranteeType.Public:
@@ -73,8 +73,12 @@ internal static class AzureJudge
             $"A SAS URI to download {resource} was issued{by}: anyone holding the link can copy the data ({window}).");
     }
 
-    /// <summary>Storage keys or a SAS token handed to the caller: not a share yet, but whoever holds them can read everything.</summary>
-    private static Judgement KeyOrSas(ShareEvent e, string resource, string by)
+    /// <summary>
+    /// Storage keys or a SAS token handed to the caller: not a share yet, but whoever holds them can read
+    /// everything (Medium). Handed to an identity signed in to another tenant than the resource's (a
+    /// cross-tenant delegation), outside the zone: an external share (High).
+    /// </summary>
+    private static Judgement KeyOrSas(ShareEvent e, string resource, TrustZone zone)
     {
         bool keys = e.Operation == AzureOperations.ListKeys;
         string what = keys ? "The account keys" : e.Operation == AzureOperations.ListAccountSas ? "An account SAS token" : "A service SAS token";
@@ -84,6 +88,11 @@ internal static class AzureJudge
             return new Judgement(Verdict.Unknown, Severity.Low, $"An attempt to get {(keys ? "the account keys" : "a SAS token")} of {resource} by {e.Grantee}{ip} failed ({Error(e)}); nothing was issued.");
         }
         string scope = keys ? "whoever holds a key can read and copy all of the account's data" : "whoever holds the token can use it until it expires" + (e.Details != null ? $" ({e.Details})" : "");
+        if (e.ActorAccountId != null && e.TenantId != null && !zone.TrustsAzureTenant(e.ActorAccountId, e.TenantId))
+        {
+            return new Judgement(Verdict.External, Severity.High,
+                $"{what} of {resource} {(keys ? "were" : "was")} issued to {e.Grantee}{ip}, signed in to tenant {e.ActorAccountId}, which is outside the trust zone: {scope}.");
+        }
         return new Judgement(Verdict.Unknown, Severity.Medium, $"{what} of {resource} {(keys ? "were" : "was")} issued to {e.Grantee}{ip}: {scope}.");
     }
 

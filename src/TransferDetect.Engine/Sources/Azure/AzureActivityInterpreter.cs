@@ -189,7 +189,11 @@ internal sealed class AzureActivityInterpreter : ShareInterpreter
         public JsonElement? Body(bool report)
         {
             var body = Record.RequestBody(out bool unreadable);
-            if (unreadable && report)
+            if (report && Record.PropertiesUnreadable)
+            {
+                Context.Incomplete($"{Named} has properties that are not valid JSON (cut short?), so what it shared cannot be read");
+            }
+            else if (unreadable && report)
             {
                 Context.Incomplete($"{Named} has a request body that is not valid JSON (cut short?), so what it shared cannot be read");
             }

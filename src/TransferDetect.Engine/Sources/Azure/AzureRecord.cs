@@ -59,15 +59,26 @@ internal sealed class AzureRecord : IDisposable
         get
         {
             if (_properties is JsonElement p) return p;
-            var v = Embedded(Root.Prop("properties"));
-            if (v.ValueKind != JsonValueKind.Object) v = Embedded(Root.Prop("Properties_d"));
-            if (v.ValueKind != JsonValueKind.Object) v = Embedded(Root.Prop("Properties"));
+            var v = default(JsonElement);
+            foreach (var name in PropertiesFields)
+            {
+                v = Embedded(Root.Prop(name));
+                if (v.ValueKind == JsonValueKind.Object) break;
+                // A JSON-looking string that does not parse (cut short): what the record holds cannot be read.
+                if (v.ValueKind == JsonValueKind.String) PropertiesUnreadable = true;
+            }
+            if (v.ValueKind == JsonValueKind.Object) PropertiesUnreadable = false;
             // Get-AzActivityLog's PSEventData writes the dictionary under Content.
             if (v.ValueKind == JsonValueKind.Object && v.Prop("Content").ValueKind == JsonValueKind.Object) v = v.Prop("Content");
             _properties = v;
             return v;
         }
     }
+
+    private static readonly string[] PropertiesFields = { "properties", "Properties_d", "Properties" };
+
+    /// <summary>The record's properties are JSON text that does not parse (a Log Analytics export cut short).</summary>
+    public bool PropertiesUnreadable { get; private set; }
 
     /// <summary>The caller's token claims: claims (REST), identity.claims (diagnostic), Claims_d / Claims (Log Analytics).</summary>
     public JsonElement Claims
