@@ -610,6 +610,36 @@ public class AzureActivityReaderTests
         }
     }
 
+    /// <summary>Any field of any shape holding a value of another type (null, a number, an array, an object) is read as absent: nothing throws, nothing is misreported.</summary>
+    [Fact]
+    public void Fields_of_the_wrong_type_are_read_as_absent()
+    {
+        string body = AzureJson.Body(new { properties = new { allowBlobPublicAccess = true } });
+        var shapes = new[]
+        {
+            AzureJson.Rest(AzureOperations.StorageAccountWrite, "Started", AzureJson.Account, "c", requestBody: body),
+            AzureJson.Diagnostic(AzureOperations.StorageAccountWrite, "Start", AzureJson.Account, "c", requestBody: body),
+            AzureJson.LogAnalytics(AzureOperations.StorageAccountWrite, "Start", AzureJson.Account, "c", requestBody: body),
+        };
+        var odd = new JsonNode?[] { null, JsonValue.Create(5), new JsonArray(1, 2), new JsonObject { ["value"] = new JsonArray() } };
+        int read = 0;
+        foreach (var shape in shapes)
+        {
+            foreach (var key in shape.Select(p => p.Key).ToList())
+            {
+                foreach (var value in odd)
+                {
+                    var record = (JsonObject)shape.DeepClone();
+                    record[key] = value?.DeepClone();
+                    var (_, host, _) = CloudTrailJson.Read(AzureJson.Array(record));
+                    Assert.DoesNotContain(host.Issues, i => i.Kind == ReadIssueKind.InvalidRecord);
+                    read++;
+                }
+            }
+        }
+        Assert.True(read > 150);
+    }
+
     [Fact]
     public void A_storage_data_plane_record_is_json_of_another_shape()
     {

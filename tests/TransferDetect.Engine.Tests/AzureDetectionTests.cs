@@ -529,6 +529,16 @@ public class AzureDetectionTests
         Assert.Equal(1, stats.Trusted);
     }
 
+    /// <summary>Data that came into the zone from a foreign snapshot did not leave it: the receiving subscription is the grantee, and it is trusted.</summary>
+    [Fact]
+    public void A_copy_into_a_subscription_of_the_zone_from_a_foreign_source_is_not_a_finding()
+    {
+        var (events, findings, stats) = AzureJson.Detect(Operation(AzureOperations.DiskWrite, AzureJson.Disk, CopyBody(ForeignSnapshot)), Zone(AzureJson.Sub));
+        Assert.Equal(ShareAction.Use, Assert.Single(events).Action);
+        Assert.Empty(findings);
+        Assert.Equal(1, stats.Trusted);
+    }
+
     [Fact]
     public void A_copy_within_one_subscription_and_a_plain_disk_write_are_no_events()
     {
