@@ -166,6 +166,15 @@ public sealed class ExternalShareDetector
         ["S3AccountPublicAccessBlock"] = "S3 Block Public Access of account",
         ["EbsSnapshotBlockPublicAccess"] = "EBS snapshot block public access in region",
         ["AmiBlockPublicAccess"] = "AMI block public access in region",
+        ["ComputeDisk"] = "Azure managed disk",
+        ["ComputeSnapshot"] = "Azure disk snapshot",
+        ["ComputeDiskRestorePoint"] = "Azure disk restore point",
+        ["ComputeGallery"] = "Azure compute gallery",
+        ["ComputeGalleryImageVersion"] = "Azure gallery image version",
+        ["ComputeImage"] = "Azure managed image",
+        ["StorageAccount"] = "Azure storage account",
+        ["StorageContainer"] = "Azure blob container",
+        ["DataShare"] = "Azure Data Share",
     };
 
     /// <summary>A resource type for a sentence: a known name, or the type's words (S3Bucket: "S3 bucket").</summary>

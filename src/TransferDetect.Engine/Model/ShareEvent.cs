@@ -84,6 +84,13 @@ public sealed class ShareEvent
     /// <summary>Where the record was read.</summary>
     public SourceLocation? Source { get; init; }
 
+    /// <summary>
+    /// A record that only carries the outcome (status) of an operation whose grant is read from another
+    /// record of it (an Azure write's Succeeded record, whose request body is in its Started record): it is
+    /// folded into that record's event, and dropped when none arrives.
+    /// </summary>
+    internal bool OutcomeOnly { get; init; }
+
     public override string ToString() =>
         $"{Operation} {Action} {ResourceType} {ResourceId} -> {GranteeType} {Grantee}";
 }

@@ -37,6 +37,7 @@ internal sealed class ShareEventFolder
         }
 
         public ShareEvent Event;
+        public int Folded;
         public readonly string? Key;
         public readonly DateTime Time;
     }
@@ -53,6 +54,7 @@ internal sealed class ShareEventFolder
             if (key != null && open.TryGetValue(key, out var node) && Near(node.Value.Time, e.EventTime))
             {
                 node.Value.Event = fold!.Merge(node.Value.Event, e);
+                node.Value.Folded++;
                 _statistics.FoldedEvents++;
             }
             else
@@ -67,10 +69,22 @@ internal sealed class ShareEventFolder
                 if (!closed) break;
                 queue.RemoveFirst();
                 if (head.Value.Key != null && open.TryGetValue(head.Value.Key, out var current) && current == head) open.Remove(head.Value.Key);
-                yield return head.Value.Event;
+                if (Keep(head.Value)) yield return head.Value.Event;
             }
         }
-        foreach (var entry in queue) yield return entry.Event;
+        foreach (var entry in queue)
+        {
+            if (Keep(entry)) yield return entry.Event;
+        }
+    }
+
+    /// <summary>An outcome-only event that found no record of its operation to complete was never a share event (nor were those folded into it).</summary>
+    private bool Keep(Entry entry)
+    {
+        if (!entry.Event.OutcomeOnly) return true;
+        _statistics.ShareEvents -= 1 + entry.Folded;
+        _statistics.FoldedEvents -= entry.Folded;
+        return false;
     }
 
     private bool Near(DateTime a, DateTime b) => (a > b ? a - b : b - a) <= _window;

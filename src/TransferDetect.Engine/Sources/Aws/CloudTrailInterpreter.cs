@@ -42,7 +42,9 @@ internal sealed class CloudTrailInterpreter : ShareInterpreter
         switch (_catalog.Filter(json))
         {
             case EventNameFilter.NotInCatalogue:
-                return RecordClaim.Skip;
+                // An eventName key nested in another provider's record (the Azure diagnostic schema's
+                // properties.eventName) is not CloudTrail's: only a record with an event source is skipped.
+                return json.IndexOf("ventSource\""u8) >= 0 ? RecordClaim.Skip : RecordClaim.NotMine;
             case EventNameFilter.InCatalogue:
                 return RecordClaim.Candidate;
             default:

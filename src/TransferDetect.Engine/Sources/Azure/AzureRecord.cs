@@ -1,0 +1,370 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Text.Json;
+
+namespace TransferDetect.Engine.Sources.Azure;
+
+/// <summary>
+/// One Activity Log record read the same way whatever its shape: the REST / portal / <c>az monitor
+/// activity-log list</c> export (<c>operationName.value</c>, <c>status.value</c>, <c>eventTimestamp</c>),
+/// the diagnostic-setting blob (<c>operationName</c> string, <c>resultType</c>, <c>time</c>,
+/// <c>identity.claims</c>), Log Analytics' AzureActivity table as JSON or CSV (<c>OperationNameValue</c>,
+/// <c>ActivityStatusValue</c>, <c>TimeGenerated</c>, <c>Properties_d</c> as a JSON string), and the
+/// Datadog-normalised form (<c>evt.name</c>, <c>evt.outcome</c>). Fields that an export writes as a JSON
+/// string (Log Analytics' dynamic columns, <c>properties.requestbody</c>) are parsed on demand; the
+/// documents parsed are disposed with the record.
+/// </summary>
+internal sealed class AzureRecord : IDisposable
+{
+    private readonly List<JsonDocument> _documents = new();
+    private JsonElement? _properties;
+    private JsonElement? _claims;
+
+    public AzureRecord(JsonElement root)
+    {
+        Root = root;
+        IsLogAnalytics = Has(root, "OperationNameValue") || Has(root, "ActivityStatusValue") || Has(root, "_ResourceId") ||
+            string.Equals(root.Str("Type"), "AzureActivity", StringComparison.OrdinalIgnoreCase);
+    }
+
+    public JsonElement Root { get; }
+
+    /// <summary>A Log Analytics row, whose TenantId column is the workspace's id, not the Entra tenant.</summary>
+    public bool IsLogAnalytics { get; }
+
+    /// <summary>The operation name as the record writes it (any case), from the first field of any shape that has one.</summary>
+    public static string? OperationOf(JsonElement root)
+    {
+        if (!root.IsObject()) return null;
+        return Localizable(root.Prop("operationName")) ?? NonEmpty(root.Str("OperationNameValue")) ??
+            Localizable(root.Prop("OperationName")) ?? NonEmpty(root.Prop("evt").Str("name"));
+    }
+
+    /// <summary>Other places that name the operation when the operation field does not (a localized name): properties.message, authorization.action.</summary>
+    public IEnumerable<string> OperationAlternatives()
+    {
+        var message = NonEmpty(Properties.Str("message"));
+        if (message != null) yield return message;
+        var authorization = Embedded(Root.Prop("authorization", "Authorization_d"));
+        if (authorization.ValueKind == JsonValueKind.Undefined) authorization = Embedded(Root.Prop("Authorization"));
+        if (authorization.ValueKind == JsonValueKind.Undefined) authorization = Root.Prop("identity").Prop("authorization");
+        var action = NonEmpty(authorization.Str("action"));
+        if (action != null) yield return action;
+    }
+
+    /// <summary>properties (REST, diagnostic, Datadog) or Properties_d / Properties (Log Analytics, possibly a JSON string).</summary>
+    public JsonElement Properties
+    {
+        get
+        {
+            if (_properties is JsonElement p) return p;
+            var v = default(JsonElement);
+            foreach (var name in PropertiesFields)
+            {
+                v = Embedded(Root.Prop(name));
+                if (v.ValueKind == JsonValueKind.Object) break;
+                // A JSON-looking string that does not parse (cut short): what the record holds cannot be read.
+                if (v.ValueKind == JsonValueKind.String) PropertiesUnreadable = true;
+            }
+            if (v.ValueKind == JsonValueKind.Object) PropertiesUnreadable = false;
+            // Get-AzActivityLog's PSEventData writes the dictionary under Content.
+            if (v.ValueKind == JsonValueKind.Object && v.Prop("Content").ValueKind == JsonValueKind.Object) v = v.Prop("Content");
+            _properties = v;
+            return v;
+        }
+    }
+
+    private static readonly string[] PropertiesFields = { "properties", "Properties_d", "Properties" };
+
+    /// <summary>The record's properties are JSON text that does not parse (a Log Analytics export cut short).</summary>
+    public bool PropertiesUnreadable { get; private set; }
+
+    /// <summary>The caller's token claims: claims (REST), identity.claims (diagnostic), Claims_d / Claims (Log Analytics).</summary>
+    public JsonElement Claims
+    {
+        get
+        {
+            if (_claims is JsonElement c) return c;
+            var v = Embedded(Root.Prop("claims"));
+            if (v.ValueKind != JsonValueKind.Object) v = Embedded(Root.Prop("identity").Prop("claims"));
+            if (v.ValueKind != JsonValueKind.Object) v = Embedded(Root.Prop("Claims_d"));
+            if (v.ValueKind != JsonValueKind.Object) v = Embedded(Root.Prop("Claims"));
+            if (v.ValueKind == JsonValueKind.Object && v.Prop("Content").ValueKind == JsonValueKind.Object) v = v.Prop("Content");
+            _claims = v;
+            return v;
+        }
+    }
+
+    /// <summary>Started, Accepted, Succeeded, Failed (the diagnostic and Log Analytics words Start, Accept, Success, Failure mapped to them), or another status as written.</summary>
+    public string? Status =>
+        NormaliseStatus(Localizable(Root.Prop("status")) ?? NonEmpty(Root.Str("resultType")) ?? NonEmpty(Root.Str("ActivityStatusValue")) ??
+            Localizable(Root.Prop("Status")) ?? NonEmpty(Root.Str("ActivityStatus")) ?? NonEmpty(Root.Prop("evt").Str("outcome")));
+
+    /// <summary>subStatus (REST), resultSignature (diagnostic), ActivitySubstatusValue (Log Analytics): usually the HTTP status.</summary>
+    public string? SubStatus =>
+        Localizable(Root.Prop("subStatus")) ?? NonEmpty(Root.Str("resultSignature")) ?? NonEmpty(Root.Str("ActivitySubstatusValue")) ??
+        Localizable(Root.Prop("SubStatus")) ?? NonEmpty(Root.Str("ActivitySubstatus"));
+
+    public string? CorrelationId => NonEmpty(Root.Str("correlationId")) ?? NonEmpty(Root.Str("CorrelationId"));
+
+    /// <summary>eventDataId (REST, Log Analytics); the diagnostic-setting schema has none.</summary>
+    public string? EventDataId => NonEmpty(Root.Str("eventDataId")) ?? NonEmpty(Root.Str("EventDataId"));
+
+    /// <summary>The caller: caller (REST, Log Analytics), else the UPN, name or application of the token's claims.</summary>
+    public string? Caller
+    {
+        get
+        {
+            var caller = NonEmpty(Root.Str("caller")) ?? NonEmpty(Root.Str("Caller"));
+            if (caller != null) return caller;
+            var c = Claims;
+            return NonEmpty(c.Str("http://schemas.xmlsoap.org/ws/2005/05/identity/claims/upn")) ??
+                NonEmpty(c.Str("http://schemas.xmlsoap.org/ws/2005/05/identity/claims/name"))?.Trim() ??
+                NonEmpty(c.Str("unique_name")) ?? NonEmpty(c.Str("upn")) ?? NonEmpty(c.Str("name")) ?? NonEmpty(c.Str("appid")) ??
+                NonEmpty(c.Str("http://schemas.microsoft.com/identity/claims/objectidentifier")) ??
+                NonEmpty(Root.Prop("identity").Prop("authorization").Prop("evidence").Str("principalId")) ??
+                NonEmpty(Root.Prop("usr").Str("name")) ?? NonEmpty(Root.Prop("usr").Str("id"));
+        }
+    }
+
+    /// <summary>The Entra tenant of the caller's token.</summary>
+    public string? CallerTenant => NonEmpty(Claims.Str("http://schemas.microsoft.com/identity/claims/tenantid")) ?? NonEmpty(Claims.Str("tid"));
+
+    public string? SourceIp
+    {
+        get
+        {
+            var http = Embedded(Root.Prop("httpRequest", "HttpRequest"));
+            if (http.ValueKind != JsonValueKind.Object) http = Embedded(Root.Prop("HTTPRequest"));
+            return NonEmpty(http.Str("clientIpAddress")) ?? NonEmpty(http.Str("ClientIpAddress")) ?? NonEmpty(Root.Str("callerIpAddress")) ??
+                NonEmpty(Root.Str("CallerIpAddress")) ?? NonEmpty(Claims.Str("ipaddr")) ?? NonEmpty(Root.Prop("network").Prop("client").Str("ip"));
+        }
+    }
+
+    /// <summary>
+    /// The resource: resourceId (REST, diagnostic), _ResourceId / ResourceId (Log Analytics); when
+    /// properties.entity names the same resource, its case is kept (diagnostic blobs write the id in upper case).
+    /// </summary>
+    public string? ResourceId
+    {
+        get
+        {
+            var id = NonEmpty(Root.Str("resourceId")) ?? NonEmpty(Root.Str("_ResourceId")) ?? NonEmpty(Root.Str("ResourceId"));
+            var entity = NonEmpty(Properties.Str("entity"));
+            if (id == null) return entity;
+            if (entity != null && string.Equals(entity, id, StringComparison.OrdinalIgnoreCase)) return entity;
+            return id;
+        }
+    }
+
+    /// <summary>The subscription: subscriptionId, else the one in the resource id.</summary>
+    public string? SubscriptionId =>
+        NonEmpty(Root.Str("subscriptionId"))?.ToLowerInvariant() ?? NonEmpty(Root.Str("SubscriptionId"))?.ToLowerInvariant() ??
+        AzureResourceIds.SubscriptionOf(ResourceId);
+
+    /// <summary>
+    /// The Entra tenant the resource belongs to: tenantId (REST, diagnostic; not Log Analytics, whose
+    /// TenantId is the workspace), else the root of the management-group hierarchy (whose id is the tenant's).
+    /// </summary>
+    public string? TenantId
+    {
+        get
+        {
+            if (!IsLogAnalytics)
+            {
+                var t = NonEmpty(Root.Str("tenantId")) ?? NonEmpty(Root.Str("TenantId"));
+                if (t != null) return t.ToLowerInvariant();
+            }
+            var hierarchy = NonEmpty(Properties.Str("hierarchy")) ?? NonEmpty(Root.Str("Hierarchy"));
+            if (hierarchy == null) return null;
+            var parts = hierarchy.Split('/');
+            return parts.Length >= 2 && Guid.TryParse(parts[0], out _) ? parts[0].ToLowerInvariant() : null;
+        }
+    }
+
+    /// <summary>eventTimestamp (REST), time (diagnostic), TimeGenerated (Log Analytics, the portal's CSV writes it "TimeGenerated [UTC]").</summary>
+    public DateTime? Time
+    {
+        get
+        {
+            foreach (var name in TimeFields)
+            {
+                var text = NonEmpty(Root.Str(name));
+                if (text == null) continue;
+                var t = ParseTime(text);
+                if (t != null) return t;
+            }
+            return null;
+        }
+    }
+
+    private static readonly string[] TimeFields =
+    {
+        "eventTimestamp", "time", "TimeGenerated", "TimeGenerated [UTC]", "EventTimestamp", "EventSubmissionTimestamp",
+        "EventSubmissionTimestamp [UTC]", "submissionTimestamp", "@timestamp", "timestamp",
+    };
+
+    private static readonly string[] PortalFormats =
+    {
+        "M/d/yyyy, h:mm:ss.FFFFFFF tt", "M/d/yyyy, h:mm:ss tt", "M/d/yyyy h:mm:ss.FFFFFFF tt", "M/d/yyyy h:mm:ss tt",
+    };
+
+    /// <summary>An ISO-8601 time, or the Azure portal's CSV form "11/24/2026, 10:00:00.000 AM", as UTC.</summary>
+    public static DateTime? ParseTime(string text)
+    {
+        if (DateTime.TryParseExact(text.Trim(), PortalFormats, CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal, out var t))
+        {
+            return DateTime.SpecifyKind(t, DateTimeKind.Utc);
+        }
+        return ShareTimes.Parse(text);
+    }
+
+    /// <summary>The request body of properties (requestbody, as Azure spells it, or requestBody): parsed when a JSON string.</summary>
+    public JsonElement RequestBody(out bool unreadable) => Body(out unreadable, "requestbody", "requestBody");
+
+    /// <summary>The response body of properties (responseBody), parsed when a JSON string.</summary>
+    public JsonElement ResponseBody(out bool unreadable) => Body(out unreadable, "responseBody", "responsebody");
+
+    private JsonElement Body(out bool unreadable, string name, string alternative)
+    {
+        unreadable = false;
+        var raw = Properties.Prop(name, alternative);
+        if (raw.ValueKind == JsonValueKind.String && string.IsNullOrWhiteSpace(raw.GetString())) return default;
+        var parsed = Embedded(raw);
+        if (raw.ValueKind == JsonValueKind.String && parsed.ValueKind != JsonValueKind.Object)
+        {
+            unreadable = true;
+            return default;
+        }
+        return parsed.ValueKind == JsonValueKind.Object ? parsed : default;
+    }
+
+    /// <summary>The error of a failed record: properties.statusMessage's error (code, message), else the status code.</summary>
+    public (string? Code, string? Message) Error()
+    {
+        var message = Embedded(Properties.Prop("statusMessage"));
+        var error = message.Prop("error");
+        if (error.ValueKind == JsonValueKind.Object)
+        {
+            return (NonEmpty(error.Str("code")), NonEmpty(error.Str("message")));
+        }
+        string? text = message.ValueKind == JsonValueKind.String ? NonEmpty(message.GetString()) : null;
+        return (NonEmpty(Properties.Str("statusCode")) ?? SubStatus, text);
+    }
+
+    /// <summary>The element, or the JSON document a string element holds (parsed once, kept until the record is disposed).</summary>
+    public JsonElement Embedded(JsonElement e)
+    {
+        if (e.ValueKind != JsonValueKind.String) return e;
+        var text = e.GetString();
+        if (string.IsNullOrWhiteSpace(text)) return default;
+        var trimmed = text!.TrimStart();
+        if (trimmed.Length == 0 || (trimmed[0] != '{' && trimmed[0] != '[')) return e;
+        try
+        {
+            var doc = JsonDocument.Parse(text);
+            _documents.Add(doc);
+            return doc.RootElement;
+        }
+        catch (JsonException)
+        {
+            return e;
+        }
+    }
+
+    public void Dispose()
+    {
+        foreach (var d in _documents) d.Dispose();
+        _documents.Clear();
+    }
+
+    /// <summary>A localizable string: a plain string, or the value (else localizedValue) of {value, localizedValue}.</summary>
+    private static string? Localizable(JsonElement e) => e.ValueKind switch
+    {
+        JsonValueKind.String => NonEmpty(e.GetString()),
+        JsonValueKind.Object => NonEmpty(e.Prop("value", "Value").Str()) ?? NonEmpty(e.Prop("localizedValue", "LocalizedValue").Str()),
+        _ => null,
+    };
+
+    public static string? NonEmpty(string? s) => string.IsNullOrWhiteSpace(s) ? null : s;
+
+    private static bool Has(JsonElement e, string name) => e.Prop(name).ValueKind != JsonValueKind.Undefined;
+
+    public static string? NormaliseStatus(string? status)
+    {
+        if (status == null) return null;
+        string s = status.Trim().TrimEnd('.');
+        switch (s.ToLowerInvariant())
+        {
+            case "start":
+            case "started":
+                return "Started";
+            case "accept":
+            case "accepted":
+                return "Accepted";
+            case "success":
+            case "succeeded":
+            case "succeed":
+                return "Succeeded";
+            case "failure":
+            case "failed":
+            case "fail":
+            case "error":
+                return "Failed";
+            default:
+                return s;
+        }
+    }
+}
+
+/// <summary>Azure resource ids: /subscriptions/{sub}/resourceGroups/{rg}/providers/{namespace}/{type}/{name}/...</summary>
+internal static class AzureResourceIds
+{
+    /// <summary>The subscription of a resource id (lower case), or null when it has none.</summary>
+    public static string? SubscriptionOf(string? resourceId)
+    {
+        if (resourceId == null) return null;
+        const string prefix = "/subscriptions/";
+        int at = resourceId.IndexOf(prefix, StringComparison.OrdinalIgnoreCase);
+        if (at != 0) return null;
+        int start = prefix.Length;
+        int end = resourceId.IndexOf('/', start);
+        string sub = end < 0 ? resourceId.Substring(start) : resourceId.Substring(start, end - start);
+        return sub.Length == 0 ? null : sub.ToLowerInvariant();
+    }
+
+    /// <summary>Is this an ARM resource id (it starts with /subscriptions/ and names a provider)?</summary>
+    public static bool IsResourceId(string? text) =>
+        text != null && SubscriptionOf(text) != null && text.IndexOf("/providers/", StringComparison.OrdinalIgnoreCase) > 0;
+
+    /// <summary>The last segment: the resource's name.</summary>
+    public static string NameOf(string resourceId)
+    {
+        var trimmed = resourceId.TrimEnd('/');
+        int slash = trimmed.LastIndexOf('/');
+        return slash < 0 ? trimmed : trimmed.Substring(slash + 1);
+    }
+
+    /// <summary>The id up to the segment after <paramref name="type"/> (…/storageAccounts/{name}), or null.</summary>
+    public static string? Upto(string resourceId, string type)
+    {
+        string marker = "/" + type + "/";
+        int at = resourceId.IndexOf(marker, StringComparison.OrdinalIgnoreCase);
+        if (at < 0) return null;
+        int start = at + marker.Length;
+        int end = resourceId.IndexOf('/', start);
+        return end < 0 ? resourceId : resourceId.Substring(0, end);
+    }
+
+    /// <summary>The resource type of a disk-like source id (ComputeSnapshot, ComputeDisk, ...).</summary>
+    public static string SourceTypeOf(string sourceId)
+    {
+        if (sourceId.IndexOf("/diskRestorePoints/", StringComparison.OrdinalIgnoreCase) >= 0) return "ComputeDiskRestorePoint";
+        if (sourceId.IndexOf("/snapshots/", StringComparison.OrdinalIgnoreCase) >= 0) return "ComputeSnapshot";
+        if (sourceId.IndexOf("/disks/", StringComparison.OrdinalIgnoreCase) >= 0) return "ComputeDisk";
+        if (sourceId.IndexOf("/galleries/", StringComparison.OrdinalIgnoreCase) >= 0) return "ComputeGalleryImageVersion";
+        if (sourceId.IndexOf("/images/", StringComparison.OrdinalIgnoreCase) >= 0) return "ComputeImage";
+        return "AzureResource";
+    }
+}
