@@ -242,7 +242,7 @@ public class AzureActivityReaderTests
         Assert.Equal("Microsoft.Compute/disks/beginGetAccess/action", e.Operation);
         Assert.Equal("Microsoft.Compute", e.EventSource);
         Assert.Equal(ShareCategory.Snapshot, e.Category);
-        Assert.Equal("ComputeDisk", e.ResourceType);
+        Assert.Equal("AzureDisk", e.ResourceType);
         Assert.Equal(AzureJson.Disk, e.ResourceId);
         Assert.Equal(ShareAction.Add, e.Action);
         Assert.Equal("SAS URI", e.Grantee);

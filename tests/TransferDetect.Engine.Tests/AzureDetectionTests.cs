@@ -508,7 +508,7 @@ public class AzureDetectionTests
         var e = Assert.Single(events);
         Assert.Equal(ShareAction.Use, e.Action);
         Assert.Equal(ForeignSnapshot, e.ResourceId);
-        Assert.Equal("ComputeSnapshot", e.ResourceType);
+        Assert.Equal("AzureSnapshot", e.ResourceType);
         Assert.Equal(AzureJson.OtherSub, e.AccountId);
         Assert.Equal(AzureJson.Sub, e.Grantee);
         Assert.Equal(GranteeType.Subscription, e.GranteeType);

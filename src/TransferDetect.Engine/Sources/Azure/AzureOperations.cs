@@ -57,7 +57,7 @@ internal sealed class AzureOperation
 
     public ShareCategory Category { get; }
 
-    /// <summary>The resource the operation acts on (ComputeDisk, StorageAccount, ...).</summary>
+    /// <summary>The resource the operation acts on (AzureDisk, StorageAccount, ...).</summary>
     public string ResourceType { get; }
 
     /// <summary>The provider namespace (Microsoft.Compute), the Activity Log's resourceProviderName.</summary>
@@ -91,23 +91,23 @@ internal static class AzureOperations
 
     public static readonly AzureOperation[] All =
     {
-        new(SnapshotBeginGetAccess, AzureOperationKind.GetAccessBegin, ShareCategory.Snapshot, "ComputeSnapshot"),
-        new("Microsoft.Compute/snapshots/endGetAccess/action", AzureOperationKind.GetAccessEnd, ShareCategory.Snapshot, "ComputeSnapshot"),
-        new(DiskBeginGetAccess, AzureOperationKind.GetAccessBegin, ShareCategory.Snapshot, "ComputeDisk"),
-        new("Microsoft.Compute/disks/endGetAccess/action", AzureOperationKind.GetAccessEnd, ShareCategory.Snapshot, "ComputeDisk"),
-        new(RestorePointBeginGetAccess, AzureOperationKind.GetAccessBegin, ShareCategory.Snapshot, "ComputeDiskRestorePoint"),
-        new("Microsoft.Compute/restorePointCollections/restorePoints/diskRestorePoints/endGetAccess/action", AzureOperationKind.GetAccessEnd, ShareCategory.Snapshot, "ComputeDiskRestorePoint"),
+        new(SnapshotBeginGetAccess, AzureOperationKind.GetAccessBegin, ShareCategory.Snapshot, "AzureSnapshot"),
+        new("Microsoft.Compute/snapshots/endGetAccess/action", AzureOperationKind.GetAccessEnd, ShareCategory.Snapshot, "AzureSnapshot"),
+        new(DiskBeginGetAccess, AzureOperationKind.GetAccessBegin, ShareCategory.Snapshot, "AzureDisk"),
+        new("Microsoft.Compute/disks/endGetAccess/action", AzureOperationKind.GetAccessEnd, ShareCategory.Snapshot, "AzureDisk"),
+        new(RestorePointBeginGetAccess, AzureOperationKind.GetAccessBegin, ShareCategory.Snapshot, "AzureDiskRestorePoint"),
+        new("Microsoft.Compute/restorePointCollections/restorePoints/diskRestorePoints/endGetAccess/action", AzureOperationKind.GetAccessEnd, ShareCategory.Snapshot, "AzureDiskRestorePoint"),
         new(ListKeys, AzureOperationKind.StorageKeyOrSas, ShareCategory.Storage, "StorageAccount"),
         new(ListAccountSas, AzureOperationKind.StorageKeyOrSas, ShareCategory.Storage, "StorageAccount"),
         new(ListServiceSas, AzureOperationKind.StorageKeyOrSas, ShareCategory.Storage, "StorageAccount"),
         new(StorageAccountWrite, AzureOperationKind.StorageAccountWrite, ShareCategory.Guardrail, "StorageAccount"),
         new(ContainerWrite, AzureOperationKind.ContainerWrite, ShareCategory.Storage, "StorageContainer"),
         new(ObjectReplicationWrite, AzureOperationKind.ObjectReplicationWrite, ShareCategory.Storage, "StorageAccount"),
-        new(GalleryShare, AzureOperationKind.GalleryShare, ShareCategory.Snapshot, "ComputeGallery"),
+        new(GalleryShare, AzureOperationKind.GalleryShare, ShareCategory.Snapshot, "AzureGallery"),
         new(DataShareInvitationWrite, AzureOperationKind.DataShareInvitation, ShareCategory.Resource, "DataShare"),
         new(DataShareInvitationDelete, AzureOperationKind.DataShareInvitationDelete, ShareCategory.Resource, "DataShare"),
-        new(SnapshotWrite, AzureOperationKind.DiskCopy, ShareCategory.Snapshot, "ComputeSnapshot"),
-        new(DiskWrite, AzureOperationKind.DiskCopy, ShareCategory.Snapshot, "ComputeDisk"),
+        new(SnapshotWrite, AzureOperationKind.DiskCopy, ShareCategory.Snapshot, "AzureSnapshot"),
+        new(DiskWrite, AzureOperationKind.DiskCopy, ShareCategory.Snapshot, "AzureDisk"),
     };
 
     private static readonly Dictionary<string, AzureOperation> ByName = All.ToDictionary(o => o.Name, StringComparer.OrdinalIgnoreCase);

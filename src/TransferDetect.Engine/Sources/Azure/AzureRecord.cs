@@ -357,14 +357,14 @@ internal static class AzureResourceIds
         return end < 0 ? resourceId : resourceId.Substring(0, end);
     }
 
-    /// <summary>The resource type of a disk-like source id (ComputeSnapshot, ComputeDisk, ...).</summary>
+    /// <summary>The resource type of a disk-like source id (AzureSnapshot, AzureDisk, ...).</summary>
     public static string SourceTypeOf(string sourceId)
     {
-        if (sourceId.IndexOf("/diskRestorePoints/", StringComparison.OrdinalIgnoreCase) >= 0) return "ComputeDiskRestorePoint";
-        if (sourceId.IndexOf("/snapshots/", StringComparison.OrdinalIgnoreCase) >= 0) return "ComputeSnapshot";
-        if (sourceId.IndexOf("/disks/", StringComparison.OrdinalIgnoreCase) >= 0) return "ComputeDisk";
-        if (sourceId.IndexOf("/galleries/", StringComparison.OrdinalIgnoreCase) >= 0) return "ComputeGalleryImageVersion";
-        if (sourceId.IndexOf("/images/", StringComparison.OrdinalIgnoreCase) >= 0) return "ComputeImage";
+        if (sourceId.IndexOf("/diskRestorePoints/", StringComparison.OrdinalIgnoreCase) >= 0) return "AzureDiskRestorePoint";
+        if (sourceId.IndexOf("/snapshots/", StringComparison.OrdinalIgnoreCase) >= 0) return "AzureSnapshot";
+        if (sourceId.IndexOf("/disks/", StringComparison.OrdinalIgnoreCase) >= 0) return "AzureDisk";
+        if (sourceId.IndexOf("/galleries/", StringComparison.OrdinalIgnoreCase) >= 0) return "AzureGalleryImageVersion";
+        if (sourceId.IndexOf("/images/", StringComparison.OrdinalIgnoreCase) >= 0) return "AzureImage";
         return "AzureResource";
     }
 }
