@@ -109,11 +109,22 @@ public class AzureDetectionTests
     }
 
     [Fact]
-    public void A_revocation_after_the_fold_window_stays_its_own_event()
+    public void A_revocation_hours_later_is_still_paired_with_its_sas()
+    {
+        var events = AzureJson.Events(AzureJson.Array(
+            AzureJson.Rest(AzureOperations.DiskBeginGetAccess, "Succeeded", AzureJson.Disk, NewCorrelation(), "2026-11-24T10:00:00Z"),
+            AzureJson.Rest("Microsoft.Compute/disks/endGetAccess/action", "Succeeded", AzureJson.Disk, NewCorrelation(), "2026-11-24T13:00:00Z")));
+        var e = Assert.Single(events);
+        Assert.Equal(ShareAction.Add, e.Action);
+        Assert.Contains("3 h", e.Details);
+    }
+
+    [Fact]
+    public void A_revocation_more_than_a_day_after_the_sas_stays_its_own_event()
     {
         var (events, findings, stats) = AzureJson.Detect(AzureJson.Array(
             AzureJson.Rest(AzureOperations.DiskBeginGetAccess, "Succeeded", AzureJson.Disk, NewCorrelation(), "2026-11-24T10:00:00Z"),
-            AzureJson.Rest("Microsoft.Compute/disks/endGetAccess/action", "Succeeded", AzureJson.Disk, NewCorrelation(), "2026-11-24T13:00:00Z")));
+            AzureJson.Rest("Microsoft.Compute/disks/endGetAccess/action", "Succeeded", AzureJson.Disk, NewCorrelation(), "2026-11-25T10:00:01Z")));
         Assert.Equal(new[] { ShareAction.Add, ShareAction.Remove }, events.Select(e => e.Action));
         Assert.Single(findings);
         Assert.Equal(1, stats.Revocations);

@@ -12,6 +12,9 @@ public class ShareEventFolderTests
     {
         public string? KeyOf(ShareEvent e) => e.CorrelationId;
 
+        /// <summary>Operations named "long" may fold across a day.</summary>
+        public TimeSpan? WindowOf(ShareEvent e) => e.Operation == "long" ? TimeSpan.FromDays(1) : null;
+
         public ShareEvent Merge(ShareEvent earlier, ShareEvent later) => new()
         {
             EventId = earlier.EventId,
@@ -69,6 +72,16 @@ public class ShareEventFolderTests
         var (output, stats) = Fold(new[] { E("a1", 0, "c1"), E("a2", 61, "c1") });
         Assert.Equal(new[] { "a1", "a2" }, output.Select(e => e.EventId));
         Assert.Equal(0, stats.FoldedEvents);
+    }
+
+    [Fact]
+    public void A_fold_may_give_an_event_a_longer_window_than_the_reader_default()
+    {
+        var begin = new ShareEvent { EventId = "b", Provider = Provider.Azure, Operation = "long", EventTime = T0, CorrelationId = "r", Status = "Started" };
+        var end = new ShareEvent { EventId = "e", Provider = Provider.Azure, Operation = "long", EventTime = T0.AddHours(5), CorrelationId = "r", Status = "Succeeded" };
+        var (output, _) = Fold(new[] { begin, E("x", 120, "other"), end });
+        Assert.Equal(new[] { "b", "x" }, output.Select(e => e.EventId));
+        Assert.Equal(new[] { "e" }, output[0].RelatedEventIds);
     }
 
     [Fact]

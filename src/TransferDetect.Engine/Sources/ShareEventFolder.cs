@@ -29,12 +29,15 @@ internal sealed class ShareEventFolder
 
     private sealed class Entry
     {
-        public Entry(ShareEvent e, string? key)
+        public Entry(ShareEvent e, string? key, TimeSpan window)
         {
             Event = e;
             Key = key;
             Time = e.EventTime;
+            Window = window;
         }
+
+        public readonly TimeSpan Window;
 
         public ShareEvent Event;
         public int Folded;
@@ -51,7 +54,7 @@ internal sealed class ShareEventFolder
             var fold = _foldOf(e.Provider);
             string? key = fold?.KeyOf(e);
             if (key != null) key = ((int)e.Provider).ToString(System.Globalization.CultureInfo.InvariantCulture) + "|" + key;
-            if (key != null && open.TryGetValue(key, out var node) && Near(node.Value.Time, e.EventTime))
+            if (key != null && open.TryGetValue(key, out var node) && Near(node.Value.Time, e.EventTime, node.Value.Window))
             {
                 node.Value.Event = fold!.Merge(node.Value.Event, e);
                 node.Value.Folded++;
@@ -59,13 +62,13 @@ internal sealed class ShareEventFolder
             }
             else
             {
-                var added = queue.AddLast(new Entry(e, key));
+                var added = queue.AddLast(new Entry(e, key, (key != null ? fold!.WindowOf(e) : null) ?? _window));
                 if (key != null) open[key] = added;
             }
             while (queue.Count > 0)
             {
                 var head = queue.First!;
-                bool closed = head.Value.Key == null || queue.Count > _capacity || !Near(head.Value.Time, e.EventTime);
+                bool closed = head.Value.Key == null || queue.Count > _capacity || !Near(head.Value.Time, e.EventTime, head.Value.Window);
                 if (!closed) break;
                 queue.RemoveFirst();
                 if (head.Value.Key != null && open.TryGetValue(head.Value.Key, out var current) && current == head) open.Remove(head.Value.Key);
@@ -87,5 +90,5 @@ internal sealed class ShareEventFolder
         return false;
     }
 
-    private bool Near(DateTime a, DateTime b) => (a > b ? a - b : b - a) <= _window;
+    private static bool Near(DateTime a, DateTime b, TimeSpan window) => (a > b ? a - b : b - a) <= window;
 }

@@ -69,6 +69,9 @@ internal interface IShareEventFold
 
     /// <summary>One event for both; <paramref name="earlier"/> arrived first.</summary>
     ShareEvent Merge(ShareEvent earlier, ShareEvent later);
+
+    /// <summary>How far apart in time this event's records may be and still fold; null for the reader's fold window.</summary>
+    TimeSpan? WindowOf(ShareEvent e);
 }
 
 /// <summary>What an interpreter knows of the record it is reading: where it is, and where to report problems.</summary>

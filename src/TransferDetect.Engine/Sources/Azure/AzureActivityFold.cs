@@ -49,6 +49,18 @@ internal sealed class AzureActivityFold : IShareEventFold
 
     public string? KeyOf(ShareEvent e) => StateOf(e)?.Key;
 
+    /// <summary>
+    /// A SAS is revoked (endGetAccess) when the download is done, often more than the reader's hour after
+    /// it was issued: a begin and its end pair across a day. The records of one operation use the reader's window.
+    /// </summary>
+    public static readonly TimeSpan SasPairingWindow = TimeSpan.FromDays(1);
+
+    public TimeSpan? WindowOf(ShareEvent e)
+    {
+        var kind = StateOf(e)?.Kind;
+        return kind == AzureOperationKind.GetAccessBegin || kind == AzureOperationKind.GetAccessEnd ? SasPairingWindow : null;
+    }
+
     public ShareEvent Merge(ShareEvent earlier, ShareEvent later)
     {
         var a = StateOf(earlier) ?? new AzureEventState { StatusTime = earlier.EventTime };

@@ -16,6 +16,9 @@ internal sealed class M365ShareFold : IShareEventFold
 {
     public static readonly M365ShareFold Instance = new();
 
+    /// <summary>A link's records are written within seconds of each other: the reader's window.</summary>
+    public TimeSpan? WindowOf(ShareEvent e) => null;
+
     public string? KeyOf(ShareEvent e)
     {
         if (e.Provider != Provider.M365 || e.Category != ShareCategory.File || e.Action != ShareAction.Add) return null;
