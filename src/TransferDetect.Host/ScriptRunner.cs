@@ -64,7 +64,18 @@ public static class ScriptRunner
                 errors.WriteLine($"The script file {file} does not exist.");
                 return 2;
             }
-            var (named, positional) = BindFileArguments(runspace, file, options.FileArguments);
+            Hashtable named;
+            object[] positional;
+            try
+            {
+                (named, positional) = BindFileArguments(runspace, file, options.FileArguments);
+            }
+            catch (Exception e) when (e is RuntimeException || e is ParseException)
+            {
+                // The script's param() block cannot be read (a type it names does not exist, a syntax error).
+                errors.WriteLine($"{file}: {e.Message}");
+                return 1;
+            }
             // Splatting needs variables: param() first, then the trap, then the call.
             ps.AddScript("param($__tdFile, $__tdNamed, $__tdPositional) " + Trap + "& $__tdFile @__tdNamed @__tdPositional")
               .AddArgument(file).AddArgument(named).AddArgument(positional);

@@ -40,7 +40,7 @@ public class CompletionTests
     [Fact]
     public void Provider_completes_to_the_four_providers()
     {
-        Assert.Equal(new[] { "Aws", "Azure", "M365", "Gcp" }, Complete("Get-ShareEvent -Provider "));
+        Assert.Equal(new[] { "Aws", "Azure", "Gcp", "M365" }, Complete("Get-ShareEvent -Provider "));
         Assert.Equal(new[] { "Gcp" }, Complete("Get-StorageShareEvent -Provider g"));
     }
 

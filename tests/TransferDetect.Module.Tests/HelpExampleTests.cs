@@ -81,6 +81,48 @@ public class HelpExampleTests
             Assert.Equal(new[] { "orders-aurora-final all", "snap-0badc0ffee0000001 all" },
                 r.Output.Select(o => $"{S(o, "ResourceId")} {S(o, "Grantee")}").OrderBy(x => x, StringComparer.Ordinal));
         }),
+        ["Get-StorageShareEvent #1"] = new("returns their 7 storage shares: 5 of S3 buckets", (r, _) =>
+        {
+            Assert.Equal(new[] { "Aws", "Aws", "Aws", "Aws", "Aws", "Azure", "Gcp" }, r.Output.Select(o => S(o, "Provider")).OrderBy(x => x, StringComparer.Ordinal));
+            Assert.All(r.Output, o => Assert.Equal("Storage", S(o, "Category")));
+            Assert.Contains(r.Output, o => S(o, "Grantee") == "o-a1b2c3d4e5" && S(o, "GranteeType") == "Organization");
+            Assert.Contains(r.Output, o => S(o, "ResourceId").EndsWith("/stfinance01", StringComparison.Ordinal));
+            Assert.Contains(r.Output, o => S(o, "Grantee") == "allUsers" && S(o, "GranteeType") == "Public");
+        }),
+        ["Get-StorageShareEvent #2"] = new("Of the 5 S3 shares, 3 are findings", (r, _) =>
+        {
+            Assert.Equal(
+                new[] { "Critical contoso-web-assets", "High contoso-finance-archive PutBucketPolicy", "High contoso-finance-archive PutBucketReplication" },
+                r.Output.Select(o => S(o, "Severity") == "Critical" ? $"Critical {S(o, "ResourceId")}" : $"{S(o, "Severity")} {S(o, "ResourceId")} {S(o, "Operation")}").OrderBy(x => x, StringComparer.Ordinal));
+        }),
+        ["Get-FileShareEvent #1"] = new("returns its 4 sharing events", (r, _) =>
+        {
+            Assert.Equal(new[] { "AnonymousLinkCreated", "SharingInvitationCreated", "SharingInvitationCreated", "AnonymousLinkUsed" }, r.Output.Select(o => S(o, "Operation")));
+            var link = r.Output[0];
+            Assert.Single((System.Collections.IEnumerable)Prop(link, "RelatedEventIds")!);
+            Assert.Equal("Use 203.0.113.50", $"{S(r.Output[3], "Action")} {S(r.Output[3], "SourceIp")}");
+        }),
+        ["Get-FileShareEvent #2"] = new("3 findings: the anonymous link (Critical), its use from 203.0.113.50 (High)", (r, _) =>
+        {
+            Assert.Equal(new[] { "Critical AnonymousLinkCreated", "High SharingInvitationCreated", "High AnonymousLinkUsed" },
+                r.Output.Select(o => $"{S(o, "Severity")} {S(o, "Operation")}"));
+            Assert.Equal("partner.drop@fabrikam-mail.net", S(r.Output[1], "Grantee"));
+        }),
+        ["Get-ShareEvent #1"] = new("returns 17 findings: 9 from CloudTrail, 3 from the Azure Activity Log", (r, _) =>
+        {
+            Assert.Empty(r.Warnings);
+            var byProvider = r.Output.GroupBy(o => S(o, "Provider")).ToDictionary(g => g.Key, g => g.Count());
+            Assert.Equal(new Dictionary<string, int> { ["Aws"] = 9, ["Azure"] = 3, ["M365"] = 3, ["Gcp"] = 2 }, byProvider);
+            var sas = Assert.Single(r.Output, o => S(o, "Operation") == "Microsoft.Compute/snapshots/beginGetAccess/action");
+            Assert.Contains("1 h 4 min after it was issued", S(sas, "Reason"));
+        }),
+        ["Get-ShareEvent #2"] = new("19 in all, no bucket or storage account", (r, _) =>
+        {
+            Assert.Equal(19, r.Output.Count);
+            Assert.Equal(new[] { "File", "Snapshot" }, r.Output.Select(o => S(o, "Category")).Distinct().OrderBy(x => x, StringComparer.Ordinal));
+            Assert.Equal(new Dictionary<string, int> { ["Aws"] = 10, ["Azure"] = 2, ["Gcp"] = 3, ["M365"] = 4 },
+                r.Output.GroupBy(o => S(o, "Provider")).ToDictionary(g => g.Key, g => g.Count()));
+        }),
         ["Export-TransferReport #1"] = new("Writes the 6 findings of the sample data to findings.jsonl, one JSON object per line, and returns nothing", (r, dir) =>
         {
             Assert.Empty(r.Output);

@@ -28,15 +28,26 @@ public class HostTests
         Assert.Equal(
             new[]
             {
-                "Low 2026-11-02 11:22:09 ModifyDBSnapshotAttribute customers-prod-2026-11-01 False 999988887777",
-                "Critical 2026-11-02 11:25:44 ModifyDBClusterSnapshotAttribute orders-aurora-final True all",
-                "High 2026-11-02 11:27:30 AuthorizeSnapshotAccess dw-nightly-2026-11-01 True 999988887777",
-                "High 2026-11-02 09:01:12 ModifySnapshotAttribute snap-0a1b2c3d4e5f60718 True 999988887777",
-                "Critical 2026-11-02 14:05:51 ModifySnapshotAttribute snap-0badc0ffee0000001 True all",
-                "High 2026-11-02 14:07:19 ModifyImageAttribute ami-0f1e2d3c4b5a69788 True arn:aws:organizations::999988887777:organization/o-zz9y8x7w6v",
+                "Low 2026-11-02 11:22:09 Aws ModifyDBSnapshotAttribute customers-prod-2026-11-01 999988887777",
+                "Critical 2026-11-02 11:25:44 Aws ModifyDBClusterSnapshotAttribute orders-aurora-final all",
+                "High 2026-11-02 11:27:30 Aws AuthorizeSnapshotAccess dw-nightly-2026-11-01 999988887777",
+                "High 2026-11-02 09:01:12 Aws ModifySnapshotAttribute snap-0a1b2c3d4e5f60718 999988887777",
+                "Critical 2026-11-02 14:05:51 Aws ModifySnapshotAttribute snap-0badc0ffee0000001 all",
+                "High 2026-11-02 14:07:19 Aws ModifyImageAttribute ami-0f1e2d3c4b5a69788 arn:aws:organizations::999988887777:organization/o-zz9y8x7w6v",
+                "High 2026-11-02 15:03:40 Aws PutBucketPolicy contoso-finance-archive arn:aws:iam::999988887777:root",
+                "Critical 2026-11-02 15:07:45 Aws PutBucketAcl contoso-web-assets http://acs.amazonaws.com/groups/global/AllUsers",
+                "High 2026-11-02 15:12:19 Aws PutBucketReplication contoso-finance-archive 999988887777",
+                "High 2026-11-02 14:05:10 Azure Microsoft.Compute/snapshots/beg… …ts/snap-finance-db-2026-11-01 SAS URI",
+                "Medium 2026-11-02 14:31:09 Azure Microsoft.Compute/disks/beginGe… …mpute/disks/disk-payroll-data SAS URI",
+                "Medium 2026-11-02 14:12:30 Azure Microsoft.Storage/storageAccoun… …e/storageAccounts/stfinance01 mallory@contoso.com",
+                "High 2026-11-04 08:15:42 Gcp v1.compute.snapshots.setIamPoli… …/snapshots/db-snap-2026-11-03 user:exfil.drop@gmail.com",
+                "Critical 2026-11-04 08:22:05 Gcp storage.setIamPermissions …/buckets/contoso-prod-exports allUsers",
+                "Critical 2026-11-03 09:14:02 M365 AnonymousLinkCreated …m/Documents/payroll-2026.xlsx Anyone",
+                "High 2026-11-03 10:02:37 M365 SharingInvitationCreated …ed Documents/budget-2027.docx partner.drop@fabrikam-mail.net",
+                "High 2026-11-03 11:40:19 M365 AnonymousLinkUsed …m/Documents/payroll-2026.xlsx Anyone",
             },
             rows);
-        Assert.Contains("6 finding(s): 2 Critical, 3 High, 1 Low", output);
+        Assert.Contains("17 finding(s): 5 Critical, 9 High, 2 Medium, 1 Low", output);
         Assert.DoesNotContain("\u001b[", output);
     }
 
@@ -44,11 +55,11 @@ public class HostTests
     public void Example_hunt_writes_a_report_when_asked()
     {
         string report = Path.Combine(RepoPaths.NewTempDirectory(), "out.jsonl");
-        var (exit, _, errors) = Run("-File", Path.Combine(RepoPaths.Root, "examples", "hunt.ps1"), "-ReportPath", report, "-StartTime", "2026-11-02T12:00:00Z");
+        var (exit, _, errors) = Run("-File", Path.Combine(RepoPaths.Root, "examples", "hunt.ps1"), "-ReportPath", report, "-StartTime", "2026-11-02T12:00:00Z", "-Category", "Snapshot");
         Assert.Equal("", errors);
         Assert.Equal(0, exit);
-        var ids = File.ReadAllLines(report).Select(l => JsonDocument.Parse(l).RootElement.GetProperty("ResourceId").GetString()).ToArray();
-        Assert.Equal(new[] { "snap-0badc0ffee0000001", "ami-0f1e2d3c4b5a69788" }, ids);
+        var ids = File.ReadAllLines(report).Select(l => JsonDocument.Parse(l).RootElement).Select(r => $"{r.GetProperty("Provider").GetString()} {r.GetProperty("ResourceId").GetString()!.Split('/').Last()}").ToArray();
+        Assert.Equal(new[] { "Aws snap-0badc0ffee0000001", "Aws ami-0f1e2d3c4b5a69788", "Azure snap-finance-db-2026-11-01", "Azure disk-payroll-data", "Gcp db-snap-2026-11-03" }, ids);
     }
 
     [Fact]
@@ -67,6 +78,19 @@ public class HostTests
                 "2024-08-01 12:38:06 Aws ModifyDBSnapshotAttribute Add exfiltration 503161813013",
             },
             lines);
+    }
+
+    [Fact]
+    public void Script_whose_parameters_name_an_unknown_type_fails_with_a_message_not_a_crash()
+    {
+        string dir = RepoPaths.NewTempDirectory();
+        string script = Path.Combine(dir, "bad-param.ps1");
+        File.WriteAllText(script, "param([No.Such.Type[]] $Category)\n'never'\n");
+        var (exit, output, errors) = Run("-File", script);
+        Assert.Equal(1, exit);
+        Assert.Equal("", output);
+        Assert.Contains("bad-param.ps1", errors);
+        Assert.Contains("No.Such.Type", errors);
     }
 
     [Fact]
