@@ -3,6 +3,7 @@ using System.Buffers;
 using System.Collections.Generic;
 using System.IO;
 using System.Text;
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Threading;
 using TransferDetect.Engine.Hosting;
@@ -20,6 +21,11 @@ internal sealed class CsvRecordReader
 {
     private const int ChunkSize = 1 << 16;
     private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+    /// <summary>
+    /// Quotes written \" rather than \u0022 (the default encoder's HTML-safe form): the claims read an
+    /// AuditData or Properties_d string's operation from its bytes only when no \u escape is there.
+    /// </summary>
+    private static readonly JsonWriterOptions WriterOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping, SkipValidation = true };
     private readonly Stream _stream;
     private readonly string _file;
     private readonly int _maxRecordBytes;
@@ -93,7 +99,7 @@ internal sealed class CsvRecordReader
             names[i] = unique;
         }
         Columns = names;
-        var encodedNames = Array.ConvertAll(names, n => JsonEncodedText.Encode(n));
+        var encodedNames = Array.ConvertAll(names, n => JsonEncodedText.Encode(n, WriterOptions.Encoder));
         var output = new MemoryStream(8192);
         long number = 0;
         while (true)
@@ -128,7 +134,7 @@ internal sealed class CsvRecordReader
             }
             output.SetLength(0);
             bool valid = true;
-            using (var writer = new Utf8JsonWriter(output))
+            using (var writer = new Utf8JsonWriter(output, WriterOptions))
             {
                 writer.WriteStartObject();
                 for (int i = 0; i < count; i++)

@@ -35,11 +35,12 @@ internal sealed class AzureActivityInterpreter : ShareInterpreter
 
     /// <summary>
     /// Mine when the bytes hold an operation-name key of one of the shapes (operationName,
-    /// OperationNameValue, OperationName, Datadog's evt beside a resourceId). A candidate when a fragment
-    /// of a catalogue operation appears in any case, when the text is escaped (\u, \/) so fragments could
-    /// hide, or when no key only the Activity Log writes is there (then the parsed shape decides: a
-    /// storage data-plane log is "JSON of another shape"). Otherwise an Activity Log record whose
-    /// operation cannot be a share: skipped unparsed.
+    /// OperationNameValue, OperationName, Datadog's evt beside a resourceId). First the operation values
+    /// alone are read (<see cref="ReadOperationValues"/>); when they cannot be read cleanly the whole record
+    /// is searched: a candidate when a fragment of a catalogue operation appears in any case, when the text
+    /// is escaped (\u, \/) so fragments could hide, or when no key only the Activity Log writes is there
+    /// (then the parsed shape decides: a storage data-plane log is "JSON of another shape"). Otherwise an
+    /// Activity Log record whose operation cannot be a share: skipped unparsed.
     /// </summary>
     public override RecordClaim Claim(ReadOnlySpan<byte> json)
     {
@@ -47,40 +48,121 @@ internal sealed class AzureActivityInterpreter : ShareInterpreter
             json.IndexOf("\"OperationName\""u8) >= 0 || json.IndexOf("\"operationname\""u8) >= 0 ||
             (json.IndexOf("\"evt\""u8) >= 0 && json.IndexOf("\"resourceId\""u8) >= 0);
         if (!marked) return RecordClaim.NotMine;
-        foreach (var needle in AzureOperations.Needles)
+        var values = ReadOperationValues(json);
+        if (values == OperationValues.MaybeShare) return RecordClaim.Candidate;
+        if (values == OperationValues.Unknown)
         {
-            if (ContainsIgnoringCase(json, needle)) return RecordClaim.Candidate;
+            foreach (var needle in AzureOperations.Needles)
+            {
+                if (ClaimText.ContainsIgnoringCase(json, needle)) return RecordClaim.Candidate;
+            }
+            if (json.IndexOf("\\u"u8) >= 0 || json.IndexOf("\\/"u8) >= 0) return RecordClaim.Candidate;
         }
-        if (json.IndexOf("\\u"u8) >= 0 || json.IndexOf("\\/"u8) >= 0) return RecordClaim.Candidate;
         bool activityLog = json.IndexOf("\"resultType\""u8) >= 0 || json.IndexOf("\"eventDataId\""u8) >= 0 ||
             json.IndexOf("\"EventDataId\""u8) >= 0 || json.IndexOf("\"ActivityStatusValue\""u8) >= 0 ||
             json.IndexOf("\"OperationNameValue\""u8) >= 0 || json.IndexOf("\"evt\""u8) >= 0;
         return activityLog ? RecordClaim.Skip : RecordClaim.Candidate;
     }
 
-    /// <summary>Does the text hold the lower-case ASCII <paramref name="needle"/> in any case? No allocation.</summary>
-    internal static bool ContainsIgnoringCase(ReadOnlySpan<byte> text, byte[] needle)
+    /// <summary>
+    /// Reads every value of the keys <see cref="AzureRecord.OperationOf"/> reads (operationName and
+    /// OperationName as a string or as <c>{"value":..,"localizedValue":..}</c>, OperationNameValue), at any
+    /// depth (the byte test cannot tell the top level from a nested object, so all must pass). NoShare only
+    /// when there is at least one and each is an ARM operation (with a '/', so no other place of the record
+    /// is consulted) holding no fragment of a catalogue operation. Unknown when the text has a \u escape
+    /// (a key could be written with one), a Datadog evt (evt.name is read too) or an M365 Operation key
+    /// (the M365 reader may read the record), or when a value is not a plain string of that shape.
+    /// MaybeShare when a value holds a fragment, or non-ASCII text (case folding the byte test cannot follow).
+    /// </summary>
+    internal static OperationValues ReadOperationValues(ReadOnlySpan<byte> json)
     {
-        byte lower = needle[0];
-        byte upper = lower >= (byte)'a' && lower <= (byte)'z' ? (byte)(lower - 32) : lower;
-        int from = 0;
-        while (from <= text.Length - needle.Length)
+        if (json.IndexOf("\\u"u8) >= 0 || json.IndexOf("\"evt\""u8) >= 0 ||
+            json.IndexOf("\"Operation\""u8) >= 0 || json.IndexOf("\"Operations\""u8) >= 0)
         {
-            int at = text.Slice(from).IndexOfAny(lower, upper);
-            if (at < 0) return false;
-            at += from;
-            if (at > text.Length - needle.Length) return false;
-            int j = 1;
-            for (; j < needle.Length; j++)
-            {
-                byte c = text[at + j];
-                if (c >= (byte)'A' && c <= (byte)'Z') c = (byte)(c + 32);
-                if (c != needle[j]) break;
-            }
-            if (j == needle.Length) return true;
-            from = at + 1;
+            return OperationValues.Unknown;
         }
-        return false;
+        int found = 0;
+        foreach (var key in OperationKeys)
+        {
+            int from = 0;
+            while (true)
+            {
+                int at = json.Slice(from).IndexOf(key);
+                if (at < 0) break;
+                int i = from + at + key.Length;
+                var one = OperationValueAt(json, i);
+                if (one != OperationValues.NoShare) return one;
+                found++;
+                from = i;
+            }
+        }
+        return found > 0 ? OperationValues.NoShare : OperationValues.Unknown;
+    }
+
+    private static readonly byte[][] OperationKeys =
+    {
+        "\"operationName\""u8.ToArray(),
+        "\"OperationNameValue\""u8.ToArray(),
+        "\"OperationName\""u8.ToArray(),
+    };
+
+    /// <summary>The operation value after a key ending at <paramref name="i"/>.</summary>
+    private static OperationValues OperationValueAt(ReadOnlySpan<byte> json, int i)
+    {
+        if (!ClaimText.TakeColon(json, ref i, escaped: false)) return OperationValues.Unknown;
+        if (i < json.Length && json[i] == (byte)'"')
+        {
+            return ClaimText.ReadPlainString(json, ref i, escaped: false, out var name) ? Judge(name, authoritative: true) : OperationValues.Unknown;
+        }
+        if (i >= json.Length || json[i] != (byte)'{') return OperationValues.Unknown;
+        // {"value":"...","localizedValue":"..."}: value (else Value) names the operation; only plain string members are read.
+        i++;
+        ReadOnlySpan<byte> value = default, alternative = default;
+        int values = 0, alternatives = 0;
+        while (true)
+        {
+            ClaimText.SkipWhitespace(json, ref i, escaped: false);
+            if (!ClaimText.ReadPlainString(json, ref i, escaped: false, out var member)) return OperationValues.Unknown;
+            if (!ClaimText.TakeColon(json, ref i, escaped: false)) return OperationValues.Unknown;
+            if (!ClaimText.ReadPlainString(json, ref i, escaped: false, out var text)) return OperationValues.Unknown;
+            if (Judge(text, authoritative: false) == OperationValues.MaybeShare) return OperationValues.MaybeShare;
+            if (member.SequenceEqual("value"u8))
+            {
+                value = text;
+                values++;
+            }
+            else if (member.SequenceEqual("Value"u8))
+            {
+                alternative = text;
+                alternatives++;
+            }
+            ClaimText.SkipWhitespace(json, ref i, escaped: false);
+            if (i < json.Length && json[i] == (byte)',')
+            {
+                i++;
+                continue;
+            }
+            if (i < json.Length && json[i] == (byte)'}') break;
+            return OperationValues.Unknown;
+        }
+        if (values > 1 || (values == 0 && alternatives != 1)) return OperationValues.Unknown;
+        return Judge(values == 1 ? value : alternative, authoritative: true);
+    }
+
+    /// <summary>
+    /// One operation name: MaybeShare when it holds a catalogue fragment in any case (or non-ASCII text, when it
+    /// names the operation); NoShare for an ARM operation ('/') without one; Unknown for a name without '/' (a
+    /// localized or data-plane name: the whole record decides, as properties.message may name the operation).
+    /// </summary>
+    private static OperationValues Judge(ReadOnlySpan<byte> name, bool authoritative)
+    {
+        foreach (var needle in AzureOperations.Needles)
+        {
+            if (ClaimText.ContainsIgnoringCase(name, needle)) return OperationValues.MaybeShare;
+        }
+        if (!authoritative) return OperationValues.NoShare;
+        if (ClaimText.HasNonAscii(name)) return OperationValues.MaybeShare;
+        return name.IndexOf((byte)'/') >= 0 ? OperationValues.NoShare : OperationValues.Unknown;
     }
 
     /// <summary>

@@ -50,6 +50,9 @@ internal sealed class M365AuditInterpreter : ShareInterpreter
         {
             return RecordClaim.NotMine;
         }
+        var values = ReadOperationValues(json);
+        if (values == OperationValues.NoShare) return RecordClaim.Skip;
+        if (values == OperationValues.MaybeShare) return RecordClaim.Candidate;
         if (ContainsIgnoreCase(json, "sharing"u8) || ContainsIgnoreCase(json, "anonymouslink"u8) ||
             ContainsIgnoreCase(json, "securelink"u8) || ContainsIgnoreCase(json, "companylink"u8) || HasEscapedLetter(json))
         {
@@ -57,6 +60,54 @@ internal sealed class M365AuditInterpreter : ShareInterpreter
         }
         return RecordClaim.Skip;
     }
+
+    /// <summary>
+    /// Reads every value of an Operation or Operations key in the record: the columns, the API record's own
+    /// Operation, an AuditData object's, and the Operation inside an AuditData JSON string (written
+    /// <c>\"Operation\":\"...\"</c>), at any depth: the interpreter takes AuditData's Operation and falls back
+    /// to the columns, so every one of them must pass. NoShare when there is at least one and none holds a
+    /// fragment of a sharing operation; MaybeShare when one does or holds non-ASCII text (case folding the
+    /// byte test cannot follow); Unknown when the text has a \u escape (a key or a quote could be written
+    /// with one) or a value is not a plain string.
+    /// </summary>
+    internal static OperationValues ReadOperationValues(ReadOnlySpan<byte> json)
+    {
+        if (json.IndexOf("\\u"u8) >= 0) return OperationValues.Unknown;
+        int found = 0;
+        foreach (var (key, escaped) in OperationKeys)
+        {
+            int from = 0;
+            while (true)
+            {
+                int at = json.Slice(from).IndexOf(key);
+                if (at < 0) break;
+                int i = from + at + key.Length;
+                if (!ClaimText.TakeColon(json, ref i, escaped) || !ClaimText.ReadPlainString(json, ref i, escaped, out var name)) return OperationValues.Unknown;
+                if (ClaimText.HasNonAscii(name)) return OperationValues.MaybeShare;
+                foreach (var needle in Fragments)
+                {
+                    if (ClaimText.ContainsIgnoringCase(name, needle)) return OperationValues.MaybeShare;
+                }
+                found++;
+                from = i;
+            }
+        }
+        return found > 0 ? OperationValues.NoShare : OperationValues.Unknown;
+    }
+
+    private static readonly (byte[] Key, bool Escaped)[] OperationKeys =
+    {
+        ("\"Operation\""u8.ToArray(), false),
+        ("\"Operations\""u8.ToArray(), false),
+        ("\\\"Operation\\\""u8.ToArray(), true),
+        ("\\\"Operations\\\""u8.ToArray(), true),
+    };
+
+    /// <summary>Lower-case fragments of which every sharing operation's name holds one.</summary>
+    private static readonly byte[][] Fragments =
+    {
+        "sharing"u8.ToArray(), "anonymouslink"u8.ToArray(), "securelink"u8.ToArray(), "companylink"u8.ToArray(),
+    };
 
     public override bool Recognizes(JsonElement record)
     {
@@ -258,24 +309,7 @@ internal sealed class M365AuditInterpreter : ShareInterpreter
     internal static string IdText(string? id) => id != null ? $" (Id {id})" : "";
 
     /// <summary>ASCII case-insensitive search for a lower-case needle, without allocating.</summary>
-    internal static bool ContainsIgnoreCase(ReadOnlySpan<byte> haystack, ReadOnlySpan<byte> lowerNeedle)
-    {
-        byte first = lowerNeedle[0];
-        byte firstUpper = (byte)(first - 32);
-        int at = 0;
-        while (at <= haystack.Length - lowerNeedle.Length)
-        {
-            int k = haystack.Slice(at).IndexOfAny(first, firstUpper);
-            if (k < 0) return false;
-            at += k;
-            if (at > haystack.Length - lowerNeedle.Length) return false;
-            int i = 1;
-            while (i < lowerNeedle.Length && (haystack[at + i] | 0x20) == lowerNeedle[i]) i++;
-            if (i == lowerNeedle.Length) return true;
-            at++;
-        }
-        return false;
-    }
+    internal static bool ContainsIgnoreCase(ReadOnlySpan<byte> haystack, ReadOnlySpan<byte> lowerNeedle) => ClaimText.ContainsIgnoringCase(haystack, lowerNeedle);
 
     /// <summary>A \u escape of a character from U+0040 to U+007F (letters among them), which no exporter writes unless asked to hide a name.</summary>
     internal static bool HasEscapedLetter(ReadOnlySpan<byte> json)
