@@ -126,6 +126,28 @@ public class CsvRecordReaderTests
     }
 
     [Fact]
+    public void Fields_longer_than_a_read_buffer_keep_every_quote_line_break_and_line_number()
+    {
+        var random = new Random(1537);
+        const string alphabet = "ab,\"\n\r x;\t";
+        string Field(int length) => new string(Enumerable.Range(0, length).Select(_ => alphabet[random.Next(alphabet.Length)]).ToArray());
+        var values = Enumerable.Range(0, 6).Select(i => Field(i % 2 == 0 ? 70_000 : 300)).ToArray();
+        string Quote(string v) => "\"" + v.Replace("\"", "\"\"") + "\"";
+        var text = new StringBuilder("A,B\r\n");
+        for (int i = 0; i < values.Length; i += 2) text.Append(Quote(values[i])).Append(',').Append(Quote(values[i + 1])).Append("\r\n");
+        var (rows, raw, issues, _) = Read(text.ToString());
+        Assert.Empty(issues);
+        Assert.Equal(values.Where((_, i) => i % 2 == 0), rows.Select(r => r["A"]));
+        Assert.Equal(values.Where((_, i) => i % 2 == 1), rows.Select(r => r["B"]));
+        long expectedLine = 2;
+        for (int i = 0; i < rows.Count; i++)
+        {
+            Assert.Equal(expectedLine, raw[i].Line);
+            expectedLine += values[2 * i].Count(c => c == '\n') + values[2 * i + 1].Count(c => c == '\n') + 1;
+        }
+    }
+
+    [Fact]
     public void Blank_lines_are_not_rows()
     {
         var (rows, _, issues, _) = Read("A,B\n1,2\n\n3,4\n");

@@ -212,6 +212,31 @@ internal sealed class CsvRecordReader
                 _fields.Add((fieldStart, _fieldLength - fieldStart));
                 return _fields.Count;
             }
+            // Runs of ordinary bytes are copied at once; the byte-by-byte code below handles what ends them.
+            var rest = new ReadOnlySpan<byte>(_chunk, _pos, _end - _pos);
+            if (quoted)
+            {
+                int run = rest.IndexOf((byte)'"');
+                if (run != 0)
+                {
+                    if (run < 0) run = rest.Length;
+                    _line += CountLineFeeds(rest.Slice(0, run));
+                    AppendRange(rest.Slice(0, run), ref oversized);
+                    _pos += run;
+                    continue;
+                }
+            }
+            else if (!afterQuote)
+            {
+                int run = rest.IndexOfAny(_delimiter, (byte)'\n', (byte)'"');
+                if (run != 0)
+                {
+                    if (run < 0) run = rest.Length;
+                    AppendRange(rest.Slice(0, run), ref oversized);
+                    _pos += run;
+                    continue;
+                }
+            }
             byte b = _chunk[_pos++];
             if (quoted)
             {
@@ -263,6 +288,39 @@ internal sealed class CsvRecordReader
                 Append(b, ref oversized);
             }
         }
+    }
+
+    private void AppendRange(ReadOnlySpan<byte> bytes, ref bool oversized)
+    {
+        int n = bytes.Length;
+        int room = _maxRecordBytes - _fieldLength;
+        if (n > room)
+        {
+            oversized = true;
+            n = Math.Max(0, room);
+        }
+        if (_fieldLength + n > _field.Length)
+        {
+            int size = _field.Length;
+            while (size < _fieldLength + n) size *= 2;
+            Array.Resize(ref _field, Math.Min(size, _maxRecordBytes + 1));
+        }
+        bytes.Slice(0, n).CopyTo(new Span<byte>(_field, _fieldLength, n));
+        _fieldLength += n;
+    }
+
+    private static int CountLineFeeds(ReadOnlySpan<byte> bytes)
+    {
+#if NET8_0_OR_GREATER
+        return bytes.Count((byte)'\n');
+#else
+        int count = 0;
+        foreach (byte b in bytes)
+        {
+            if (b == (byte)'\n') count++;
+        }
+        return count;
+#endif
     }
 
     private void Append(byte b, ref bool oversized)
