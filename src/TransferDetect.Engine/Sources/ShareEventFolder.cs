@@ -90,5 +90,23 @@ internal sealed class ShareEventFolder
         return false;
     }
 
+    /// <summary>
+    /// The ids a merged event names besides its own (<paramref name="id"/>): those of both events and of
+    /// what was already folded into them, in that order, each once.
+    /// </summary>
+    internal static IReadOnlyList<string> RelatedIds(string? id, ShareEvent x, ShareEvent y)
+    {
+        var list = new List<string>();
+        void Add(string? v)
+        {
+            if (v != null && v != id && !list.Contains(v)) list.Add(v);
+        }
+        Add(x.EventId);
+        foreach (var r in x.RelatedEventIds) Add(r);
+        Add(y.EventId);
+        foreach (var r in y.RelatedEventIds) Add(r);
+        return list;
+    }
+
     private static bool Near(DateTime a, DateTime b, TimeSpan window) => (a > b ? a - b : b - a) <= window;
 }

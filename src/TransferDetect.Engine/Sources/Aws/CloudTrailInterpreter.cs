@@ -63,11 +63,11 @@ internal sealed class CloudTrailInterpreter : ShareInterpreter
             if (at < 0) return false;
             int i = from + at + 9;
             from = i;
-            while (i < json.Length && (json[i] == (byte)' ' || json[i] == (byte)'\t' || json[i] == (byte)'\r' || json[i] == (byte)'\n')) i++;
+            ClaimText.SkipWhitespace(json, ref i, escaped: false);
             if (i < json.Length && json[i] == (byte)':')
             {
                 i++;
-                while (i < json.Length && (json[i] == (byte)' ' || json[i] == (byte)'\t' || json[i] == (byte)'\r' || json[i] == (byte)'\n')) i++;
+                ClaimText.SkipWhitespace(json, ref i, escaped: false);
                 if (i < json.Length && json[i] == (byte)'{') continue;
             }
             return true;

@@ -117,7 +117,7 @@ internal sealed class AzureActivityFold : IShareEventFold
             errorCode: failed ? failure!.ErrorCode : null,
             errorMessage: failed ? failure!.ErrorMessage : null,
             details: state.RevokedAt != null ? WithRevocation(state, first.EventTime) : grant.Details ?? other.Details,
-            related: Related(first.EventId ?? other.EventId, x, y),
+            related: ShareEventFolder.RelatedIds(first.EventId ?? other.EventId, x, y),
             outcomeOnly: x.OutcomeOnly && y.OutcomeOnly);
         _states.Add(merged, state);
         return merged;
@@ -156,7 +156,7 @@ internal sealed class AzureActivityFold : IShareEventFold
             errorCode: begin.ErrorCode,
             errorMessage: begin.ErrorMessage,
             details: WithRevocation(state, begin.EventTime),
-            related: Related(begin.EventId, begin, end),
+            related: ShareEventFolder.RelatedIds(begin.EventId, begin, end),
             outcomeOnly: false);
         _states.Add(merged, state);
         return merged;
@@ -216,20 +216,6 @@ internal sealed class AzureActivityFold : IShareEventFold
         "Succeeded" or "Failed" => 2,
         _ => 1,
     };
-
-    private static IReadOnlyList<string> Related(string? id, ShareEvent x, ShareEvent y)
-    {
-        var list = new List<string>();
-        void Add(string? v)
-        {
-            if (v != null && v != id && !list.Contains(v)) list.Add(v);
-        }
-        Add(x.EventId);
-        foreach (var r in x.RelatedEventIds) Add(r);
-        Add(y.EventId);
-        foreach (var r in y.RelatedEventIds) Add(r);
-        return list;
-    }
 
     private static ShareEvent Copy(ShareEvent g, ShareEvent o, string? eventId, DateTime time, string? status, bool succeeded,
         string? errorCode, string? errorMessage, string? details, IReadOnlyList<string> related, bool outcomeOnly) => new()

@@ -53,8 +53,8 @@ internal sealed class M365AuditInterpreter : ShareInterpreter
         var values = ReadOperationValues(json);
         if (values == OperationValues.NoShare) return RecordClaim.Skip;
         if (values == OperationValues.MaybeShare) return RecordClaim.Candidate;
-        if (ContainsIgnoreCase(json, "sharing"u8) || ContainsIgnoreCase(json, "anonymouslink"u8) ||
-            ContainsIgnoreCase(json, "securelink"u8) || ContainsIgnoreCase(json, "companylink"u8) || HasEscapedLetter(json))
+        if (ClaimText.ContainsIgnoringCase(json, "sharing"u8) || ClaimText.ContainsIgnoringCase(json, "anonymouslink"u8) ||
+            ClaimText.ContainsIgnoringCase(json, "securelink"u8) || ClaimText.ContainsIgnoringCase(json, "companylink"u8) || HasEscapedLetter(json))
         {
             return RecordClaim.Candidate;
         }
@@ -307,9 +307,6 @@ internal sealed class M365AuditInterpreter : ShareInterpreter
     private static string? ColumnId(JsonElement row) => row.Str("RecordId") ?? row.Str("Identity") ?? row.Str("Id");
 
     internal static string IdText(string? id) => id != null ? $" (Id {id})" : "";
-
-    /// <summary>ASCII case-insensitive search for a lower-case needle, without allocating.</summary>
-    internal static bool ContainsIgnoreCase(ReadOnlySpan<byte> haystack, ReadOnlySpan<byte> lowerNeedle) => ClaimText.ContainsIgnoringCase(haystack, lowerNeedle);
 
     /// <summary>A \u escape of a character from U+0040 to U+007F (letters among them), which no exporter writes unless asked to hide a name.</summary>
     internal static bool HasEscapedLetter(ReadOnlySpan<byte> json)

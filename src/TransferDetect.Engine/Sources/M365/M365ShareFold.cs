@@ -1,6 +1,5 @@
 using System;
 using System.Collections.Generic;
-using System.Linq;
 using TransferDetect.Engine.Model;
 
 namespace TransferDetect.Engine.Sources.M365;
@@ -38,11 +37,7 @@ internal sealed class M365ShareFold : IShareEventFold
         bool laterIsLink = !IsCompanion(later) && IsCompanion(earlier);
         var primary = laterIsLink ? later : earlier;
         var other = laterIsLink ? earlier : later;
-        var related = new List<string>(primary.RelatedEventIds);
-        foreach (var id in new[] { other.EventId }.Concat(other.RelatedEventIds))
-        {
-            if (id != null && id != primary.EventId && !related.Contains(id)) related.Add(id);
-        }
+        var related = ShareEventFolder.RelatedIds(primary.EventId, primary, other);
         string? details = primary.Details;
         if (IsCompanion(other) && other.Permission != null && !IsCompanion(primary))
         {
