@@ -514,7 +514,7 @@ public sealed class CloudTrailDigestValidator
             }
             if (signatureHex == null)
             {
-                reason = "its signature was not checked: no digest after it records it, and CloudTrail keeps the newest digest's signature in S3 object metadata " +
+                reason = "its signature was not checked: no digest after it records it (it is the newest digest of its chain), and CloudTrail keeps a digest's own signature in S3 object metadata " +
                          $"(x-amz-meta-signature); save it as {Path.GetFileName(d.Path)}{SignatureSuffix} to check it";
                 return DigestSignatureStatus.NotChecked;
             }
