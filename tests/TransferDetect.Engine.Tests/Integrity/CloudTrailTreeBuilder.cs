@@ -79,7 +79,7 @@ internal sealed class CloudTrailTreeBuilder
         /// <summary>Writes a log file delivered at <paramref name="delivered"/> and returns its S3 key.</summary>
         public string WriteLogFile(DateTime delivered, int records = 3)
         {
-            string unique = $"{_seq++:D4}{Name.Length:D2}AbCdEfGhIj";
+            string unique = Convert.ToHexString(MD5.HashData(Encoding.UTF8.GetBytes($"{Account}/{Region}/{Name}/{_seq++}"))).Substring(0, 16);
             string relative = $"CloudTrail/{Region}/{delivered:yyyy}/{delivered:MM}/{delivered:dd}/{Account}_CloudTrail_{Region}_{delivered:yyyyMMdd'T'HHmm'Z'}_{unique}.json.gz";
             string path = Path.Combine(AccountDir, relative.Replace('/', Path.DirectorySeparatorChar));
             Directory.CreateDirectory(Path.GetDirectoryName(path)!);
