@@ -56,8 +56,9 @@ public class IntegrityCommandTests
         File.WriteAllText(bad, "-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n");
         using var s = new PowerShellSession();
         var r = s.Run("Test-CloudTrailLogIntegrity -Path $args[0] -PublicKeyPath $args[1]", Path.Combine(Sample, "AWSLogs"), bad);
-        Assert.NotNull(r.Terminating);
-        Assert.Contains("TransferDetect.InvalidPublicKey", r.Terminating!.ErrorRecord.FullyQualifiedErrorId);
+        var e = Assert.Single(r.Errors);
+        Assert.Equal("TransferDetect.InvalidPublicKey,TransferDetect.Commands.TestCloudTrailLogIntegrityCommand", e.FullyQualifiedErrorId);
+        Assert.Contains(bad, e.Exception.Message);
         Assert.Empty(r.Output);
     }
 
