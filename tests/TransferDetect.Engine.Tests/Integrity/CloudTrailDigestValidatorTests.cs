@@ -388,6 +388,20 @@ public sealed class CloudTrailDigestValidatorTests : IDisposable
     }
 
     [Fact]
+    public void Share_reader_skips_digest_folders_and_files_named_directly()
+    {
+        var (_, t) = ThreeHours();
+        var host = new CollectingScanHost();
+        var reader = new ShareLogReader(host);
+        string digestFolder = Path.Combine(t.AccountDir, "CloudTrail-Digest");
+        var given = new[] { digestFolder, t.Digests[0].Path, Path.Combine(t.AccountDir, "CloudTrail") }; // as Get-ChildItem or a wildcard gives them
+        Assert.Empty(reader.Read(given, TestContext.Current.CancellationToken).ToList());
+        Assert.Empty(host.Issues);
+        Assert.Equal(6, reader.Statistics.FilesRead);
+        Assert.Equal(2, host.VerboseMessages.Count(m => m.Contains("it is in a CloudTrail-Digest folder", StringComparison.Ordinal)));
+    }
+
+    [Fact]
     public void Log_files_are_hashed_as_a_stream_of_their_uncompressed_content()
     {
         string file = Path.Combine(_root, "big.json.gz");
