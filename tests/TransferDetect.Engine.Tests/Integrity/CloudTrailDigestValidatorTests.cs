@@ -402,6 +402,32 @@ public sealed class CloudTrailDigestValidatorTests : IDisposable
     }
 
     [Fact]
+    public void Log_files_without_any_digest_are_named_once_not_judged_one_by_one()
+    {
+        var b = Builder();
+        var t = b.AddTrail(Account, "us-east-1");
+        t.WriteLogFile(Hour0);
+        t.WriteLogFile(Hour0.AddMinutes(5));
+        var (results, host, stats) = Validate();
+        Assert.Empty(results);
+        Assert.Empty(host.Issues);
+        Assert.Equal(Path.Combine(t.AccountDir, "CloudTrail", "us-east-1"), Assert.Single(stats.FoldersWithoutDigests));
+        Assert.Equal(0, stats.Digests);
+    }
+
+    [Fact]
+    public void Cancellation_stops_the_check()
+    {
+        ThreeHours();
+        using var cts = new CancellationTokenSource();
+        var v = new CloudTrailDigestValidator(new CollectingScanHost());
+        using var e = v.Validate(new[] { _root }, cts.Token).GetEnumerator();
+        Assert.True(e.MoveNext());
+        cts.Cancel();
+        Assert.Throws<OperationCanceledException>(() => { while (e.MoveNext()) { } });
+    }
+
+    [Fact]
     public void Log_files_are_hashed_as_a_stream_of_their_uncompressed_content()
     {
         string file = Path.Combine(_root, "big.json.gz");
