@@ -413,7 +413,9 @@ public sealed class CloudTrailDigestValidator
         {
             chain = DigestChainStatus.ChainStart;
             var before = all.LastOrDefault(o => !o.Name.IsBackfill && o.Name.EndTime < d.Name.EndTime);
-            reasons.Add(before == null
+            reasons.Add(d.Name.IsBackfill
+                ? "it is a backfill digest, outside the hourly chain (it lists log files the hourly digests missed)"
+                : before == null
                 ? "it starts a chain (its previous-digest fields are null: log file validation or logging started here)"
                 : $"it starts a new chain (its previous-digest fields are null): log file validation or logging was off between {before.Name.EndTime:yyyy-MM-dd HH:mm:ss} and {doc.StartTime:yyyy-MM-dd HH:mm:ss} UTC, and log files of that time are not covered");
         }

@@ -428,6 +428,24 @@ public sealed class CloudTrailDigestValidatorTests : IDisposable
     }
 
     [Fact]
+    public void Backfill_digest_vouches_for_a_late_log_file_and_stays_out_of_the_chain()
+    {
+        var (b, t) = ThreeHours();
+        string late = t.WriteLogFile(Hour0.AddMinutes(40));
+        var backfill = t.WriteDigest(Hour0, Hour0.AddHours(1), new List<string> { late }, backfill: true);
+        File.WriteAllText(backfill.Path + CloudTrailDigestValidator.SignatureSuffix, backfill.Signature);
+
+        var results = Validate(new[] { b.PublicKey }).Results;
+        Assert.All(results, r => Assert.Equal(IntegrityStatus.Valid, r.Status));
+        var d = Assert.Single(Digests(results), x => x.Path == backfill.Path);
+        Assert.Equal((DigestChainStatus.ChainStart, DigestSignatureStatus.Valid), (d.ChainStatus, d.SignatureStatus));
+        Assert.Contains("backfill digest", d.Reason);
+        Assert.Equal(backfill.Path, Assert.Single(results, r => r.Path == t.LocalPath(late)).DigestPath);
+        // The hourly chain is untouched by it.
+        Assert.Equal(DigestChainStatus.Valid, Assert.Single(Digests(results), x => x.Path == t.Digests[2].Path).ChainStatus);
+    }
+
+    [Fact]
     public void Log_files_are_hashed_as_a_stream_of_their_uncompressed_content()
     {
         string file = Path.Combine(_root, "big.json.gz");

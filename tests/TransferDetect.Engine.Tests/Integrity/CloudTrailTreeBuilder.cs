@@ -112,10 +112,11 @@ internal sealed class CloudTrailTreeBuilder
             return WriteDigest(start, end, keys, startsChain);
         }
 
-        public Digest WriteDigest(DateTime start, DateTime end, List<string> logFileKeys, bool startsChain = false)
+        /// <param name="backfill">A backfill digest (name suffix _backfill): outside the chain, for log files the hourly digest missed.</param>
+        public Digest WriteDigest(DateTime start, DateTime end, List<string> logFileKeys, bool startsChain = false, bool backfill = false)
         {
-            var previous = startsChain || Digests.Count == 0 ? null : Digests[^1];
-            string relative = $"CloudTrail-Digest/{Region}/{end:yyyy}/{end:MM}/{end:dd}/{Account}_CloudTrail-Digest_{Region}_{Name}_{HomeRegion}_{end:yyyyMMdd'T'HHmmss'Z'}.json.gz";
+            var previous = startsChain || backfill || Digests.Count == 0 ? null : Digests[^1];
+            string relative = $"CloudTrail-Digest/{Region}/{end:yyyy}/{end:MM}/{end:dd}/{Account}_CloudTrail-Digest_{Region}_{Name}_{HomeRegion}_{end:yyyyMMdd'T'HHmmss'Z'}{(backfill ? "_backfill" : "")}.json.gz";
             string key = AccountKey + relative;
             string path = Path.Combine(AccountDir, relative.Replace('/', Path.DirectorySeparatorChar));
 
@@ -178,7 +179,7 @@ internal sealed class CloudTrailTreeBuilder
             Directory.CreateDirectory(Path.GetDirectoryName(path)!);
             File.WriteAllBytes(path, RepoPaths.Gzip(json));
             var digest = new Digest { Path = path, S3Key = key, Start = start, End = end, Signature = signature, Sha256 = sha, LogFiles = logFileKeys };
-            Digests.Add(digest);
+            if (!backfill) Digests.Add(digest);
             return digest;
         }
 
