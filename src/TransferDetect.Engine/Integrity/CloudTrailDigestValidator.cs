@@ -458,6 +458,11 @@ public sealed class CloudTrailDigestValidator
                 {
                     chain = DigestChainStatus.Valid;
                     reasons.Add($"its link to the previous digest {Path.GetFileName(prev.Path)} checks out");
+                    if (prev.Document.EndTime != doc.StartTime)
+                    {
+                        // The hash link is what CloudTrail signed; a gap in the times is worth knowing, not a break.
+                        reasons.Add($"note that the previous digest ends at {prev.Document.EndTime:yyyy-MM-dd HH:mm:ss} UTC and this one starts at {doc.StartTime:yyyy-MM-dd HH:mm:ss} UTC");
+                    }
                 }
             }
         }
