@@ -58,6 +58,24 @@ public class HelpExampleTests
                 r.Output.Select(o => $"{S(o, "ResourceId")} {S(o, "Grantee")} {S(o, "Succeeded")}"));
             Assert.All(r.Output, o => Assert.Equal("eu-west-1", S(o, "Region")));
         }),
+        ["Test-CloudTrailLogIntegrity #1"] = new("Returns 1 result: the us-east-1 log file delivered at 09:10 is Modified", (r, _) =>
+        {
+            var o = Assert.Single(r.Output);
+            Assert.Equal("Modified LogFile us-east-1", $"{S(o, "Status")} {S(o, "Kind")} {S(o, "Region")}");
+            Assert.EndsWith("_20261102T0910Z_681848BEBFF34682.json.gz", S(o, "Path"));
+        }),
+        ["Test-CloudTrailLogIntegrity #2"] = new("Returns the 6 digests of the two regions, each SignatureNotChecked", (r, _) =>
+        {
+            Assert.Equal(6, r.Output.Count);
+            Assert.All(r.Output, o => Assert.Equal("Digest SignatureNotChecked NotChecked", $"{S(o, "Kind")} {S(o, "Status")} {S(o, "SignatureStatus")}"));
+            Assert.Equal(2, r.Output.Count(o => S(o, "ChainStatus") == "ChainStart"));
+        }),
+        ["Test-CloudTrailLogIntegrity #3"] = new("Returns 4 results, all Valid: the us-east-1 digests ending at 11:05:12", (r, _) =>
+        {
+            Assert.Equal(4, r.Output.Count);
+            Assert.All(r.Output, o => Assert.Equal("Valid us-east-1", $"{S(o, "Status")} {S(o, "Region")}"));
+            Assert.Equal(2, r.Output.Count(o => S(o, "Kind") == "Digest"));
+        }),
         ["Find-ExternalShare #1"] = new("6 are findings: 2 Critical (public shares), 3 High", (r, _) =>
         {
             Assert.Empty(r.Warnings);
@@ -192,18 +210,21 @@ public class HelpExampleTests
         expectation.Check(r, dir);
     }
 
-    /// <summary>A temporary copy of examples/data and examples/zone.json, so examples may write files.</summary>
+    /// <summary>A temporary copy of examples/data, examples/integrity and examples/zone.json, so examples may write files.</summary>
     private static string CopyOfExamples()
     {
         string dir = RepoPaths.NewTempDirectory();
         string examples = Path.Combine(RepoPaths.Root, "examples");
         File.Copy(Path.Combine(examples, "zone.json"), Path.Combine(dir, "zone.json"));
-        string data = Path.Combine(examples, "data");
-        foreach (string file in Directory.GetFiles(data, "*", SearchOption.AllDirectories))
+        foreach (string folder in new[] { "data", "integrity" })
         {
-            string target = Path.Combine(dir, "data", Path.GetRelativePath(data, file));
-            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-            File.Copy(file, target);
+            string data = Path.Combine(examples, folder);
+            foreach (string file in Directory.GetFiles(data, "*", SearchOption.AllDirectories))
+            {
+                string target = Path.Combine(dir, folder, Path.GetRelativePath(data, file));
+                Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+                File.Copy(file, target);
+            }
         }
         return dir;
     }

@@ -23,7 +23,7 @@ public class ManifestTests
     {
         using var s = new PowerShellSession();
         var r = s.Run("(Get-Module TransferDetect).ExportedCmdlets.Keys | ForEach-Object { $_ }");
-        Assert.Equal(new[] { "Export-TransferReport", "Find-ExternalShare", "Get-FileShareEvent", "Get-ShareEvent", "Get-SnapshotShareEvent", "Get-StorageShareEvent" }, r.Output.Select(o => o.ToString()).OrderBy(x => x, StringComparer.Ordinal));
+        Assert.Equal(new[] { "Export-TransferReport", "Find-ExternalShare", "Get-FileShareEvent", "Get-ShareEvent", "Get-SnapshotShareEvent", "Get-StorageShareEvent", "Test-CloudTrailLogIntegrity" }, r.Output.Select(o => o.ToString()).OrderBy(x => x, StringComparer.Ordinal));
     }
 
     [Theory]
