@@ -102,4 +102,45 @@ public sealed class ArmFake
     }
 
     public static IEnumerable<JsonNode> Load(string file) => JsonNode.Parse(File.ReadAllText(file))!.AsArray().Select(n => n!.DeepClone());
+
+    private const string Sub = Subscription;
+    private static string Rg => $"/subscriptions/{Sub}/resourceGroups/rg-finance/providers";
+
+    /// <summary>A subscription with an exported disk, a frozen snapshot export, a gallery shared with a foreign tenant, a community gallery and a storage account open to public access and cross-tenant replication.</summary>
+    public static ArmFake WithState()
+    {
+        var arm = new ArmFake();
+        JsonNode Disk(string name, string state) => JsonNode.Parse($$$$$"""{"id":"{{{{{Rg}}}}}/Microsoft.Compute/disks/{{{{{name}}}}}","name":"{{{{{name}}}}}","location":"westeurope","properties":{"diskState":"{{{{{state}}}}}","diskSizeGB":128}}""")!;
+        arm.Lists[$"/subscriptions/{Sub}/providers/Microsoft.Compute/disks"] = new()
+        {
+            new JsonArray(Disk("disk-attached", "Attached"), Disk("disk-exported", "ActiveSAS")),
+            new JsonArray(Disk("disk-idle", "Unattached")),
+        };
+        arm.Lists[$"/subscriptions/{Sub}/providers/Microsoft.Compute/snapshots"] = new()
+        {
+            new JsonArray(JsonNode.Parse($$$$$"""{"id":"{{{{{Rg}}}}}/Microsoft.Compute/snapshots/snap-db","name":"snap-db","location":"westeurope","properties":{"diskState":"ActiveSASFrozen"}}""")!),
+        };
+        arm.Lists[$"/subscriptions/{Sub}/providers/Microsoft.Compute/galleries"] = new()
+        {
+            new JsonArray(
+                JsonNode.Parse($$$$$"""{"id":"{{{{{Rg}}}}}/Microsoft.Compute/galleries/private","name":"private","location":"westeurope","properties":{"sharingProfile":{"permissions":"Private"}}}""")!,
+                JsonNode.Parse($$$$$"""{"id":"{{{{{Rg}}}}}/Microsoft.Compute/galleries/partners","name":"partners","location":"westeurope","properties":{"sharingProfile":{"permissions":"Groups"}}}""")!,
+                JsonNode.Parse($$$$$"""{"id":"{{{{{Rg}}}}}/Microsoft.Compute/galleries/community","name":"community","location":"westeurope","properties":{"sharingProfile":{"permissions":"Community","communityGalleryInfo":{"publicNames":["x"]}}}}""")!),
+        };
+        arm.Resources[$"{Rg}/Microsoft.Compute/galleries/partners"] = JsonNode.Parse($$$$$"""
+            {"id":"{{{{{Rg}}}}}/Microsoft.Compute/galleries/partners","name":"partners","location":"westeurope",
+             "properties":{"sharingProfile":{"permissions":"Groups","groups":[
+               {"type":"AADTenants","ids":["{{{{{Tenant}}}}}","{{{{{ForeignTenant}}}}}"]}]}}}
+            """)!;
+        arm.Lists[$"/subscriptions/{Sub}/resources"] = new()
+        {
+            new JsonArray(
+                JsonNode.Parse($$$$$"""{"id":"{{{{{Rg}}}}}/Microsoft.Storage/storageAccounts/stpublic","type":"Microsoft.Storage/storageAccounts","name":"stpublic"}""")!,
+                JsonNode.Parse($$$$$"""{"id":"{{{{{Rg}}}}}/Microsoft.Storage/storageAccounts/stlocked","type":"Microsoft.Storage/storageAccounts","name":"stlocked"}""")!),
+        };
+        arm.Resources[$"{Rg}/Microsoft.Storage/storageAccounts/stpublic"] = JsonNode.Parse($$$$$"""{"id":"{{{{{Rg}}}}}/Microsoft.Storage/storageAccounts/stpublic","location":"westeurope","properties":{"allowBlobPublicAccess":true,"allowCrossTenantReplication":true}}""")!;
+        arm.Resources[$"{Rg}/Microsoft.Storage/storageAccounts/stlocked"] = JsonNode.Parse($$$$$"""{"id":"{{{{{Rg}}}}}/Microsoft.Storage/storageAccounts/stlocked","location":"westeurope","properties":{"allowBlobPublicAccess":false,"allowCrossTenantReplication":false}}""")!;
+        return arm;
+    }
+
 }

@@ -12,43 +12,6 @@ public sealed class AzureShareStateLiveTests
 {
     private static readonly DateTime Now = new(2026, 11, 10, 12, 0, 0, DateTimeKind.Utc);
     private const string Sub = ArmFake.Subscription;
-    private static string Rg => $"/subscriptions/{Sub}/resourceGroups/rg-finance/providers";
-
-    internal static ArmFake StateFake()
-    {
-        var arm = new ArmFake();
-        JsonNode Disk(string name, string state) => JsonNode.Parse($$$$$"""{"id":"{{{{{Rg}}}}}/Microsoft.Compute/disks/{{{{{name}}}}}","name":"{{{{{name}}}}}","location":"westeurope","properties":{"diskState":"{{{{{state}}}}}","diskSizeGB":128}}""")!;
-        arm.Lists[$"/subscriptions/{Sub}/providers/Microsoft.Compute/disks"] = new()
-        {
-            new JsonArray(Disk("disk-attached", "Attached"), Disk("disk-exported", "ActiveSAS")),
-            new JsonArray(Disk("disk-idle", "Unattached")),
-        };
-        arm.Lists[$"/subscriptions/{Sub}/providers/Microsoft.Compute/snapshots"] = new()
-        {
-            new JsonArray(JsonNode.Parse($$$$$"""{"id":"{{{{{Rg}}}}}/Microsoft.Compute/snapshots/snap-db","name":"snap-db","location":"westeurope","properties":{"diskState":"ActiveSASFrozen"}}""")!),
-        };
-        arm.Lists[$"/subscriptions/{Sub}/providers/Microsoft.Compute/galleries"] = new()
-        {
-            new JsonArray(
-                JsonNode.Parse($$$$$"""{"id":"{{{{{Rg}}}}}/Microsoft.Compute/galleries/private","name":"private","location":"westeurope","properties":{"sharingProfile":{"permissions":"Private"}}}""")!,
-                JsonNode.Parse($$$$$"""{"id":"{{{{{Rg}}}}}/Microsoft.Compute/galleries/partners","name":"partners","location":"westeurope","properties":{"sharingProfile":{"permissions":"Groups"}}}""")!,
-                JsonNode.Parse($$$$$"""{"id":"{{{{{Rg}}}}}/Microsoft.Compute/galleries/community","name":"community","location":"westeurope","properties":{"sharingProfile":{"permissions":"Community","communityGalleryInfo":{"publicNames":["x"]}}}}""")!),
-        };
-        arm.Resources[$"{Rg}/Microsoft.Compute/galleries/partners"] = JsonNode.Parse($$$$$"""
-            {"id":"{{{{{Rg}}}}}/Microsoft.Compute/galleries/partners","name":"partners","location":"westeurope",
-             "properties":{"sharingProfile":{"permissions":"Groups","groups":[
-               {"type":"AADTenants","ids":["{{{{{ArmFake.Tenant}}}}}","{{{{{ArmFake.ForeignTenant}}}}}"]}]}}}
-            """)!;
-        arm.Lists[$"/subscriptions/{Sub}/resources"] = new()
-        {
-            new JsonArray(
-                JsonNode.Parse($$$$$"""{"id":"{{{{{Rg}}}}}/Microsoft.Storage/storageAccounts/stpublic","type":"Microsoft.Storage/storageAccounts","name":"stpublic"}""")!,
-                JsonNode.Parse($$$$$"""{"id":"{{{{{Rg}}}}}/Microsoft.Storage/storageAccounts/stlocked","type":"Microsoft.Storage/storageAccounts","name":"stlocked"}""")!),
-        };
-        arm.Resources[$"{Rg}/Microsoft.Storage/storageAccounts/stpublic"] = JsonNode.Parse($$$$$"""{"id":"{{{{{Rg}}}}}/Microsoft.Storage/storageAccounts/stpublic","location":"westeurope","properties":{"allowBlobPublicAccess":true,"allowCrossTenantReplication":true}}""")!;
-        arm.Resources[$"{Rg}/Microsoft.Storage/storageAccounts/stlocked"] = JsonNode.Parse($$$$$"""{"id":"{{{{{Rg}}}}}/Microsoft.Storage/storageAccounts/stlocked","location":"westeurope","properties":{"allowBlobPublicAccess":false,"allowCrossTenantReplication":false}}""")!;
-        return arm;
-    }
 
     private static AzureLiveOptions Options(LoopbackFake fake, string token = "token-1") => new()
     {
@@ -64,7 +27,7 @@ public sealed class AzureShareStateLiveTests
     [Fact]
     public async Task Open_SAS_exports_outside_galleries_and_loose_storage_accounts_become_findings()
     {
-        var arm = StateFake();
+        var arm = ArmFake.WithState();
         await using var fake = await LoopbackFake.StartAsync(arm.Handle);
         var host = new CollectingScanHost();
         var source = new AzureShareStateSource(host, Options(fake));
@@ -98,7 +61,7 @@ public sealed class AzureShareStateLiveTests
     [Fact]
     public async Task A_failing_list_is_reported_and_the_other_lists_are_still_read()
     {
-        var arm = StateFake();
+        var arm = ArmFake.WithState();
         arm.FailingPaths[$"/subscriptions/{Sub}/providers/Microsoft.Compute/galleries"] = 503;
         await using var fake = await LoopbackFake.StartAsync(arm.Handle);
         var host = new CollectingScanHost();
@@ -120,7 +83,7 @@ public sealed class AzureShareStateLiveTests
     [Fact]
     public async Task A_refused_credential_stops_the_state_read_with_a_clear_error()
     {
-        await using var fake = await LoopbackFake.StartAsync(StateFake().Handle);
+        await using var fake = await LoopbackFake.StartAsync(ArmFake.WithState().Handle);
         var source = new AzureShareStateSource(new CollectingScanHost(), Options(fake, ArmFake.ExpiredToken));
 
         var e = Assert.Throws<AzureLiveException>(() => source.Read(TestContext.Current.CancellationToken).ToList());
