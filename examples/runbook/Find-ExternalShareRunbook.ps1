@@ -16,7 +16,7 @@
     Setup: import the TransferDetect module into the Automation account (Runtime 7.4 or 5.1), enable
     its system-assigned managed identity (or pass -ManagedIdentityClientId for a user-assigned one) and
     grant it the Reader role on the subscriptions and, for M365, the Microsoft Graph application
-    permissions Sites.Read.All, Files.Read.All and User.Read.All.
+    permissions Sites.Read.All and User.Read.All.
 .EXAMPLE
     Start-AzAutomationRunbook -Name Find-ExternalShareRunbook -Parameters @{ SubscriptionId = '<guid>'; TrustedTenant = '<guid>'; TrustedDomain = 'contoso.com' } ...
 #>

@@ -259,7 +259,7 @@ public sealed class M365SharingLinkSource
         }
         FailedRequests++;
         string code = (api as ODataError)?.Error?.Code is string c ? " " + c : "";
-        string hint = api.ResponseStatusCode == 403 ? " (the identity needs the Graph application permissions Sites.Read.All, Files.Read.All and User.Read.All)" : "";
+        string hint = api.ResponseStatusCode == 403 ? " (the identity needs the Graph application permissions Sites.Read.All and User.Read.All)" : "";
         _host.ReportIssue(new ReadIssue(ReadIssueKind.SourceFailed, "Microsoft Graph",
             $"page {page.ToString(CultureInfo.InvariantCulture)} of {what} could not be read: Graph answered {api.ResponseStatusCode.ToString(CultureInfo.InvariantCulture)}{code}{hint}; {consequence}."));
     }
