@@ -253,6 +253,27 @@ public sealed class ShareLogReader
     public IEnumerable<ShareEvent> ReadStream(Stream stream, string name, CancellationToken cancellationToken = default) =>
         Fold(ReadStreamCore(stream, name, Statistics, _host, cancellationToken));
 
+    /// <summary>Wrapper properties of API pages (<c>{"value":[...],"nextLink":...}</c>) and of exported blobs.</summary>
+    internal static readonly string[] PageWrapperKeys = { "value", "Records", "records" };
+
+    /// <summary>
+    /// Reads the pages of a live API answer (each a stream of JSON named in errors) as one log: records of
+    /// one operation are folded across page boundaries. Each page is disposed once read. Used by the live sources.
+    /// </summary>
+    internal IEnumerable<ShareEvent> ReadPages(IEnumerable<KeyValuePair<string, Stream>> pages, CancellationToken cancellationToken = default) =>
+        Fold(ReadPagesCore(pages, cancellationToken));
+
+    private IEnumerable<ShareEvent> ReadPagesCore(IEnumerable<KeyValuePair<string, Stream>> pages, CancellationToken cancellationToken)
+    {
+        foreach (var page in pages)
+        {
+            using (page.Value)
+            {
+                foreach (var e in ReadStreamCore(page.Value, page.Key, Statistics, _host, cancellationToken, PageWrapperKeys)) yield return e;
+            }
+        }
+    }
+
     private IEnumerable<ShareEvent> Fold(IEnumerable<ShareEvent> events)
     {
         if (!_interpreters.Any(i => i.Fold != null)) return events;
@@ -280,7 +301,7 @@ public sealed class ShareLogReader
         }
     }
 
-    private IEnumerable<ShareEvent> ReadStreamCore(Stream stream, string name, ScanStatistics stats, IScanHost host, CancellationToken cancellationToken)
+    private IEnumerable<ShareEvent> ReadStreamCore(Stream stream, string name, ScanStatistics stats, IScanHost host, CancellationToken cancellationToken, string[]? wrapperKeys = null)
     {
         host.Verbose($"Reading {name}");
         host.Progress(new ScanProgress(name, stats.FilesRead, stats.Records, stats.BytesRead));
@@ -296,7 +317,7 @@ public sealed class ShareLogReader
         }
         else
         {
-            splitter = new JsonRecordSplitter(stream, name, WrapperKeys, _options.MaxRecordBytes, issues.Report);
+            splitter = new JsonRecordSplitter(stream, name, wrapperKeys ?? WrapperKeys, _options.MaxRecordBytes, issues.Report);
             records = splitter.Records(cancellationToken);
         }
         var events = new List<ShareEvent>();
