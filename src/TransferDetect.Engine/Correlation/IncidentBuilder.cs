@@ -54,7 +54,7 @@ internal static class IncidentBuilder
                     break;
                 case ShareAction.Use when f != null && e.Succeeded:
                     stages |= IncidentStage.Used;
-                    if (e.SourceIp != null && !useIps.Contains(e.SourceIp)) useIps.Add(e.SourceIp);
+                    if (IsAddress(e.SourceIp) && !useIps.Contains(e.SourceIp!)) useIps.Add(e.SourceIp!);
                     if (!useOps.Contains(e.Operation)) useOps.Add(e.Operation);
                     break;
                 case ShareAction.Add when f != null && e.Succeeded:
@@ -136,6 +136,9 @@ internal static class IncidentBuilder
     {
         if (!map.TryGetValue(key, out var old) || t > old) map[key] = t;
     }
+
+    /// <summary>An address of the grantee: not an AWS service name that CloudTrail writes for its own service events (ec2.amazonaws.com).</summary>
+    private static bool IsAddress(string? ip) => !string.IsNullOrEmpty(ip) && !ip!.EndsWith(".amazonaws.com", StringComparison.OrdinalIgnoreCase) && !string.Equals(ip, "AWS Internal", StringComparison.OrdinalIgnoreCase);
 
     private static Severity Max(Severity a, Severity b) => a > b ? a : b;
 

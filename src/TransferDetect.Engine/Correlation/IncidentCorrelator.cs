@@ -93,6 +93,8 @@ public sealed class IncidentCorrelator
         foreach (var chain in closed) Detach(chain);
         _creations.Clear();
         _creationOrder.Clear();
+        _removals.Clear();
+        _removalOrder.Clear();
         _held = 0;
         return Emit(closed);
     }
@@ -152,6 +154,7 @@ public sealed class IncidentCorrelator
             chain.Node = _order.AddLast(chain);
         }
         Append(chain, e, finding);
+        AttachRemovals(chain);
         if (!everyone) NoteSeen(e.Provider, e.Grantee, e.EventTime);
         if (e.ResourceId != null && e.Category != ShareCategory.Key)
         {
@@ -176,7 +179,46 @@ public sealed class IncidentCorrelator
         if (!e.Succeeded) return;
         bool everyone = GranteeIdentity.IsEveryone(e);
         string key = ChainKey(e, GranteeIdentity.Key(e.Provider, e.Grantee), everyone);
-        if (_open.TryGetValue(key, out var chain) && Fits(chain, e.EventTime)) Append(chain, e, null);
+        if (_open.TryGetValue(key, out var chain) && Fits(chain, e.EventTime))
+        {
+            Append(chain, e, null);
+            return;
+        }
+        // The grant may come later in the stream (newest-first exports): the revocation waits for it, within the window.
+        var node = _removalOrder.AddLast((key, e));
+        if (!_removals.TryGetValue(key, out var list)) _removals[key] = list = new List<LinkedListNode<(string, ShareEvent)>>();
+        list.Add(node);
+        _held++;
+    }
+
+    private readonly Dictionary<string, List<LinkedListNode<(string Key, ShareEvent Event)>>> _removals = new(StringComparer.Ordinal);
+    private readonly LinkedList<(string Key, ShareEvent Event)> _removalOrder = new();
+
+    /// <summary>Attaches the waiting revocations of the chain's key that fit its window.</summary>
+    private void AttachRemovals(Chain chain)
+    {
+        if (!_removals.TryGetValue(chain.Key, out var list)) return;
+        for (int i = list.Count - 1; i >= 0; i--)
+        {
+            var node = list[i];
+            if (!Fits(chain, node.Value.Event.EventTime)) continue;
+            list.RemoveAt(i);
+            _removalOrder.Remove(node);
+            _held--;
+            Append(chain, node.Value.Event, null);
+        }
+        if (list.Count == 0) _removals.Remove(chain.Key);
+    }
+
+    private void ForgetRemoval(LinkedListNode<(string Key, ShareEvent Event)> node)
+    {
+        if (_removals.TryGetValue(node.Value.Key, out var list))
+        {
+            list.Remove(node);
+            if (list.Count == 0) _removals.Remove(node.Value.Key);
+        }
+        _removalOrder.Remove(node);
+        _held--;
     }
 
     private void AddCreation(ShareEvent e)
@@ -259,10 +301,19 @@ public sealed class IncidentCorrelator
         {
             ForgetCreation(_creationOrder.First);
         }
+        while (_removalOrder.First != null && !GranteeIdentity.Near(_removalOrder.First.Value.Event.EventTime, now, _options.ChainWindow))
+        {
+            ForgetRemoval(_removalOrder.First);
+        }
         int capacity = Math.Max(1, _options.Capacity);
         while (_held > capacity)
         {
-            if (_creationOrder.First != null && (_order.First == null || _creationOrder.Count > _order.Count))
+            if (_removalOrder.First != null && (_order.First == null || _removalOrder.Count >= _creationOrder.Count))
+            {
+                ForgetRemoval(_removalOrder.First);
+                Statistics.CreationsForgotten++;
+            }
+            else if (_creationOrder.First != null)
             {
                 ForgetCreation(_creationOrder.First);
                 Statistics.CreationsForgotten++;
