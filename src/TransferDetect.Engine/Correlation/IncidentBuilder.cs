@@ -189,7 +189,7 @@ internal static class IncidentBuilder
         }
         else if ((stages & IncidentStage.Shared) != 0)
         {
-            sb.Append(Capital(what)).Append(" was shared with ").Append(who);
+            sb.Append(Capital(what)).Append(resources.Count > 1 ? " were shared with " : " was shared with ").Append(who);
         }
         else if ((stages & IncidentStage.KeyShared) != 0)
         {
@@ -197,7 +197,7 @@ internal static class IncidentBuilder
         }
         else
         {
-            sb.Append(Capital(what)).Append(" was used by ").Append(who).Append(" through a share made before the data begins");
+            sb.Append(Capital(what)).Append(resources.Count > 1 ? " were used by " : " was used by ").Append(who).Append(" through a share made before the data begins");
         }
         if ((stages & IncidentStage.Created) != 0) sb.Append(", created shortly before");
         if ((stages & IncidentStage.KeyShared) != 0 && (stages & IncidentStage.Shared) != 0) sb.Append(", with the key that decrypts it granted to the same principal");
