@@ -18,6 +18,9 @@
         'Get-FileShareEvent'
         'Find-ExternalShare'
         'Export-TransferReport'
+        'Get-TransferIncident'
+        'Save-ShareBaseline'
+        'Compare-ShareBaseline'
     )
     FunctionsToExport = @()
     VariablesToExport = @()
