@@ -82,5 +82,10 @@ internal static class BaselineFile
             cmdlet.ThrowTerminatingError(new ErrorRecord(new IOException($"The baseline {full} cannot be read: {e.Message}", e), "TransferDetect.BaselineUnreadable", ErrorCategory.ReadError, path));
             throw;
         }
+        catch (InvalidDataException e)
+        {
+            cmdlet.ThrowTerminatingError(new ErrorRecord(e, "TransferDetect.InvalidBaseline", ErrorCategory.InvalidData, path));
+            throw;
+        }
     }
 }

@@ -88,14 +88,12 @@ public abstract class ShareInputCommandBase : TrustZoneCommandBase
             ThrowTerminatingError(new ErrorRecord(e, "TransferDetect.InvalidTimeWindow", ErrorCategory.InvalidArgument, null));
             return;
         }
-        // Findings from the pipeline were judged already: the zone matters (and its absence is warned about) only for events.
-        Detector = new ExternalShareDetector(LoadTrustZone(warnIfEmpty: ParameterSetName != InputObjectSet));
-        _warnOnEvent = ParameterSetName == InputObjectSet && Detector.Zone.IsEmpty;
+        // Pipeline parameters are not bound yet: without -Path the input comes from the pipeline (events, findings, or
+        // paths by property name). Findings were judged already: the zone matters (and its absence is warned about) only for events.
+        bool fromPipeline = !MyInvocation.BoundParameters.ContainsKey(nameof(Path)) && !MyInvocation.BoundParameters.ContainsKey(nameof(LiteralPath));
+        Detector = new ExternalShareDetector(LoadTrustZone(warnIfEmpty: !fromPipeline));
+        _warnOnEvent = fromPipeline && Detector.Zone.IsEmpty;
         _host = new CmdletScanHost(this, Activity);
-        if (ParameterSetName != InputObjectSet)
-        {
-            _reader = new ShareLogReader(_host, new ShareLogReaderOptions { Window = _window, Providers = Provider, IncludeLifecycle = IncludeLifecycle });
-        }
         Begin();
     }
 
@@ -130,6 +128,12 @@ public abstract class ShareInputCommandBase : TrustZoneCommandBase
                 }
                 return;
             }
+            if (_warnOnEvent)
+            {
+                _warnOnEvent = false;
+                WarnEmptyZone();
+            }
+            _reader ??= new ShareLogReader(_host!, new ShareLogReaderOptions { Window = _window, Providers = Provider, IncludeLifecycle = IncludeLifecycle });
             bool literal = ParameterSetName == LiteralPathSet;
             var paths = PathResolver.Resolve(this, literal ? LiteralPath : Path, literal);
             foreach (var e in _reader!.Read(paths, _cancel.Token)) Process(e, null);

@@ -74,7 +74,7 @@ public class HostTests
         Assert.Equal("", errors);
         Assert.Equal(0, exit);
         var ids = File.ReadAllLines(report).Select(l => JsonDocument.Parse(l).RootElement).Select(r => $"{r.GetProperty("Provider").GetString()} {r.GetProperty("ResourceId").GetString()!.Split('/').Last()}").ToArray();
-        Assert.Equal(new[] { "Aws snap-0badc0ffee0000001", "Aws ami-0f1e2d3c4b5a69788", "Azure snap-finance-db-2026-11-01", "Azure disk-payroll-data", "Gcp db-snap-2026-11-03" }, ids);
+        Assert.Equal(new[] { "Aws snap-0badc0ffee0000001", "Aws ami-0f1e2d3c4b5a69788", "Azure snap-finance-db-2026-11-01", "Azure disk-payroll-data", "Aws snap-0c0ffee5eed000042", "Aws snap-0c0ffee5eed000042", "Gcp db-snap-2026-11-03" }, ids);
     }
 
     [Fact]
