@@ -52,7 +52,7 @@ public sealed class GetTransferIncidentCommand : ShareInputCommandBase
 
     internal override void Process(ShareEvent e, Finding? finding)
     {
-        foreach (var incident in _correlator!.Add(e)) WriteObject(incident);
+        foreach (var incident in finding != null ? _correlator!.Add(finding) : _correlator!.Add(e)) WriteObject(incident);
     }
 
     internal override void End()

@@ -313,4 +313,17 @@ public class IncidentCorrelatorTests
         Assert.Equal(withCreate.IncidentId, without.IncidentId);
         Assert.NotEqual(withCreate.IncidentId, later.IncidentId);
     }
+
+    [Fact]
+    public void A_finding_judged_already_is_taken_as_it_is_not_judged_again()
+    {
+        var finding = new ExternalShareDetector(TrustZone.Empty).Evaluate(Aws("ModifySnapshotAttribute", ShareAction.Add, Attacker, 0))!;
+        var zone = TrustZone.Empty;
+        zone.AddAwsAccount(Attacker); // would make the event trusted, were it judged again
+        var correlator = new IncidentCorrelator(new ExternalShareDetector(zone));
+        Assert.Empty(correlator.Add(finding));
+        var i = Assert.Single(correlator.Complete());
+        Assert.Same(finding, Assert.Single(i.Findings));
+        Assert.Equal(0, correlator.Detector.Statistics.Evaluated);
+    }
 }

@@ -68,8 +68,19 @@ public sealed class IncidentCorrelator
     public IReadOnlyList<TransferIncident> Add(ShareEvent e)
     {
         if (e == null) throw new ArgumentNullException(nameof(e));
+        return AddCore(e, _detector.Evaluate(e));
+    }
+
+    /// <summary>Adds a finding judged already (piped from Find-ExternalShare): it is taken as it is, not judged again.</summary>
+    public IReadOnlyList<TransferIncident> Add(Finding finding)
+    {
+        if (finding == null) throw new ArgumentNullException(nameof(finding));
+        return AddCore(finding.Event, finding);
+    }
+
+    private IReadOnlyList<TransferIncident> AddCore(ShareEvent e, Finding? finding)
+    {
         Statistics.Events++;
-        var finding = _detector.Evaluate(e);
         LearnOwnAddress(e);
         switch (e.Action)
         {
@@ -117,18 +128,14 @@ public sealed class IncidentCorrelator
         public readonly bool Everyone;
         public readonly List<(ShareEvent Event, Finding? Finding, long Sequence)> Items = new();
         public readonly List<string> Resources = new();
+        public readonly HashSet<string> ResourceSet = new(StringComparer.Ordinal);
+        public readonly HashSet<ShareEvent> Creations = new();
         public DateTime Start = DateTime.MaxValue;
         public DateTime End = DateTime.MinValue;
         public LinkedListNode<Chain>? Node;
 
-        public bool Holds(ShareEvent e)
-        {
-            foreach (var item in Items)
-            {
-                if (ReferenceEquals(item.Event, e)) return true;
-            }
-            return false;
-        }
+        /// <summary>Is this creation event part of the chain already?</summary>
+        public bool Holds(ShareEvent creation) => Creations.Contains(creation);
     }
 
     private static string ResourceKey(ShareEvent e) => ((int)e.Provider).ToString(System.Globalization.CultureInfo.InvariantCulture) + "|" + e.ResourceId;
@@ -159,7 +166,7 @@ public sealed class IncidentCorrelator
         if (e.ResourceId != null && e.Category != ShareCategory.Key)
         {
             string resource = ResourceKey(e);
-            if (!chain.Resources.Contains(e.ResourceId))
+            if (chain.ResourceSet.Add(e.ResourceId))
             {
                 chain.Resources.Add(e.ResourceId);
                 if (!_chainsByResource.TryGetValue(resource, out var list)) _chainsByResource[resource] = list = new List<Chain>();
@@ -244,6 +251,7 @@ public sealed class IncidentCorrelator
     private void Append(Chain chain, ShareEvent e, Finding? finding)
     {
         chain.Items.Add((e, finding, _sequence++));
+        if (e.Action == ShareAction.Create) chain.Creations.Add(e);
         if (e.EventTime < chain.Start) chain.Start = e.EventTime;
         if (e.EventTime > chain.End) chain.End = e.EventTime;
         _held++;
