@@ -120,8 +120,12 @@ public abstract class ShareInputCommandBase : TrustZoneCommandBase
                         case Finding f:
                             if (Wanted(f.Event)) Process(f.Event, f);
                             break;
+                        case string path:
+                            // A path piped as text: read like -Path.
+                            foreach (var e in Reader().Read(PathResolver.Resolve(this, new[] { path }, false), _cancel.Token)) Process(e, null);
+                            break;
                         default:
-                            WriteError(new ErrorRecord(new ArgumentException($"The input is a {item.BaseObject.GetType().Name}, not a share event or a finding; pipe Get-ShareEvent or Find-ExternalShare here."),
+                            WriteError(new ErrorRecord(new ArgumentException($"The input is a {item.BaseObject.GetType().Name}, not a share event, a finding or a path; pipe Get-ShareEvent or Find-ExternalShare here."),
                                 "TransferDetect.NotAShareEvent", ErrorCategory.InvalidType, item));
                             break;
                     }
@@ -133,16 +137,18 @@ public abstract class ShareInputCommandBase : TrustZoneCommandBase
                 _warnOnEvent = false;
                 WarnEmptyZone();
             }
-            _reader ??= new ShareLogReader(_host!, new ShareLogReaderOptions { Window = _window, Providers = Provider, IncludeLifecycle = IncludeLifecycle });
             bool literal = ParameterSetName == LiteralPathSet;
             var paths = PathResolver.Resolve(this, literal ? LiteralPath : Path, literal);
-            foreach (var e in _reader!.Read(paths, _cancel.Token)) Process(e, null);
+            foreach (var e in Reader().Read(paths, _cancel.Token)) Process(e, null);
         }
         catch (OperationCanceledException) when (_cancel.IsCancellationRequested)
         {
             // Ctrl+C: StopProcessing cancelled the scan; PowerShell ends the pipeline.
         }
     }
+
+    private ShareLogReader Reader() =>
+        _reader ??= new ShareLogReader(_host!, new ShareLogReaderOptions { Window = _window, Providers = Provider, IncludeLifecycle = IncludeLifecycle });
 
     private bool Wanted(ShareEvent e) =>
         (Provider == null || Array.IndexOf(Provider, e.Provider) >= 0) && (_window.IsUnbounded || _window.Contains(e.EventTime));

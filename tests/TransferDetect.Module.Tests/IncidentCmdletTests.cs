@@ -79,7 +79,7 @@ public class IncidentCmdletTests
     public void Input_that_is_not_a_share_event_is_an_error_per_item_and_the_rest_is_read()
     {
         using var s = new PowerShellSession();
-        var r = s.Run("@('text') + @(Get-ShareEvent -Path $args[0]) | Get-TransferIncident -TrustedDomain contoso.com", Path.Combine(Data, "m365"));
+        var r = s.Run("@(42) + @(Get-ShareEvent -Path $args[0]) | Get-TransferIncident -TrustedDomain contoso.com", Path.Combine(Data, "m365"));
         var error = Assert.Single(r.Errors);
         Assert.StartsWith("TransferDetect.NotAShareEvent", error.FullyQualifiedErrorId);
         Assert.Equal(2, r.Output.Count);
@@ -108,5 +108,14 @@ public class IncidentCmdletTests
             },
             changes);
         Assert.Equal("TransferDetect.Engine.Baselines.BaselineChange", r.Output[1].TypeNames[0]);
+    }
+
+    [Fact]
+    public void A_path_piped_as_text_is_read_like_Path()
+    {
+        using var s = new PowerShellSession();
+        var r = s.Run("$args[0] | Get-TransferIncident -TrustZonePath $args[1]", Path.Combine(Data, "chains"), Zone);
+        Assert.Empty(r.Errors);
+        Assert.Equal("Created, Shared, KeyShared, Used, Revoked", S(Assert.Single(r.Output), "Stages"));
     }
 }
