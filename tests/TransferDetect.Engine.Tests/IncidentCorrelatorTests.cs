@@ -326,4 +326,17 @@ public class IncidentCorrelatorTests
         Assert.Same(finding, Assert.Single(i.Findings));
         Assert.Equal(0, correlator.Detector.Statistics.Evaluated);
     }
+
+    [Fact]
+    public void An_event_without_a_time_does_not_close_the_open_chains()
+    {
+        var correlator = new IncidentCorrelator(new ExternalShareDetector(TrustZone.Empty), new IncidentCorrelatorOptions { ChainWindow = TimeSpan.FromHours(1) });
+        Assert.Empty(correlator.Add(Aws("ModifySnapshotAttribute", ShareAction.Add, Attacker, 0)));
+        var undated = new ShareEvent { EventId = "undated", Provider = Provider.Gcp, Operation = "storage.setIamPermissions", EventTime = DateTime.MinValue, AccountId = "p", Category = ShareCategory.Storage, ResourceType = "GcsBucket", ResourceId = "b", Action = ShareAction.Add, Grantee = "allUsers", GranteeType = GranteeType.Public, Succeeded = true };
+        Assert.Empty(correlator.Add(undated));
+        // The next dated event closes the undated chain (it is far from any time), not the dated one.
+        Assert.Equal(Provider.Gcp, Assert.Single(correlator.Add(Aws("SharedSnapshotCopyInitiated", ShareAction.Use, Attacker, 30))).Provider);
+        var aws = Assert.Single(correlator.Complete());
+        Assert.Equal(IncidentStage.Shared | IncidentStage.Used, aws.Stages);
+    }
 }

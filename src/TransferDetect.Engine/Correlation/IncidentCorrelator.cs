@@ -299,17 +299,19 @@ public sealed class IncidentCorrelator
     {
         var closed = new List<Chain>(_pendingEarly);
         _pendingEarly.Clear();
-        while (_order.First != null && !Fits(_order.First.Value, now))
+        // An event without a readable time says nothing of where the stream is: only the capacity applies.
+        bool timed = now != Sources.ShareTimes.Unknown;
+        while (timed && _order.First != null && !Fits(_order.First.Value, now))
         {
             var chain = _order.First.Value;
             Detach(chain);
             closed.Add(chain);
         }
-        while (_creationOrder.First != null && !GranteeIdentity.Near(_creationOrder.First.Value.EventTime, now, _options.ChainWindow))
+        while (timed && _creationOrder.First != null && !GranteeIdentity.Near(_creationOrder.First.Value.EventTime, now, _options.ChainWindow))
         {
             ForgetCreation(_creationOrder.First);
         }
-        while (_removalOrder.First != null && !GranteeIdentity.Near(_removalOrder.First.Value.Event.EventTime, now, _options.ChainWindow))
+        while (timed && _removalOrder.First != null && !GranteeIdentity.Near(_removalOrder.First.Value.Event.EventTime, now, _options.ChainWindow))
         {
             ForgetRemoval(_removalOrder.First);
         }
