@@ -151,13 +151,15 @@ internal static class IncidentBuilder
         return IncidentKind.ExternalShare;
     }
 
+    [ThreadStatic]
+    private static SHA256? _sha;
+
     /// <summary>"TI-" and 16 hex digits of a SHA-256 over the chain's identity and its first share or use (not its creation, which is read only on request).</summary>
     private static string IdOf(Provider provider, string? account, string? grantee, string? resource, ShareEvent first)
     {
         string text = string.Join("|", provider.ToString(), account ?? "", grantee ?? "", resource ?? "",
             first.EventId ?? "", first.EventTime.ToString("o", CultureInfo.InvariantCulture), first.Operation, first.ResourceId ?? "");
-        using var sha = SHA256.Create();
-        byte[] hash = sha.ComputeHash(Encoding.UTF8.GetBytes(text));
+        byte[] hash = (_sha ??= SHA256.Create()).ComputeHash(Encoding.UTF8.GetBytes(text));
         var sb = new StringBuilder("TI-", 19);
         for (int i = 0; i < 8; i++) sb.Append(hash[i].ToString("x2", CultureInfo.InvariantCulture));
         return sb.ToString();
