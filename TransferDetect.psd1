@@ -19,6 +19,9 @@
         'Find-ExternalShare'
         'Export-TransferReport'
         'Test-CloudTrailLogIntegrity'
+        'Get-TransferIncident'
+        'Save-ShareBaseline'
+        'Compare-ShareBaseline'
     )
     FunctionsToExport = @()
     VariablesToExport = @()
