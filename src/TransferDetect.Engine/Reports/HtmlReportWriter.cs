@@ -544,7 +544,7 @@ h1 { font-size: 1.6em; margin: 0 0 .2em; } h2 { margin-top: 1.6em; border-bottom
 .card.wide { max-width: 100%; } .big { font-size: 1.8em; font-weight: 600; margin: 0; }
 table { border-collapse: collapse; } th, td { border: 1px solid #ddd; padding: 3px 6px; text-align: left; vertical-align: top; }
 th { background: #f4f4f6; position: sticky; top: 0; }
-td { white-space: pre-wrap; overflow-wrap: anywhere; max-width: 28em; unicode-bidi: isolate; }
+td { white-space: pre-wrap; overflow-wrap: break-word; min-width: 4em; max-width: 26em; unicode-bidi: isolate; }
 td.time { white-space: nowrap; } td.id, td.src { font: 12px ui-monospace, Menlo, Consolas, monospace; color: #444; }
 .scroll { overflow-x: auto; }
 td.sev { font-weight: 600; white-space: nowrap; border-left: 6px solid #ccc; }
