@@ -140,6 +140,9 @@ public class HtmlReportTests
         Assert.Equal(4, Occurrences(html, "<circle class=\"mark "));
         Assert.Equal(1, Occurrences(html, "<circle class=\"mark sev-critical\""));
         Assert.Equal(2, Occurrences(html, "<circle class=\"mark sev-high\""));
+        // A failed attempt is a hollow mark and its tooltip says so.
+        Assert.Equal(1, Occurrences(html, "<circle class=\"mark sev-low attempt\""));
+        Assert.Contains("<title>Low failed attempt at 2026-11-02 12:00:00 to 444455556666</title>", html);
         // Rows: most severe first, then most shares.
         var labels = Regex.Matches(html, "<text class=\"grantee\"[^>]*><title>[^<]*</title>([^<]*)</text>").Select(m => m.Groups[1].Value);
         Assert.Equal(new[] { "all", "999988887777", "444455556666" }, labels);

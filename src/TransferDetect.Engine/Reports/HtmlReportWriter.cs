@@ -125,7 +125,7 @@ public sealed class HtmlReportWriter : ITransferReportWriter
         Cell(w, incident.IncidentId, "id");
         w.Write("</tr>\n");
 
-        foreach (var f in incident.Findings)
+        foreach (var f in incident.Findings ?? Array.Empty<Finding>())
         {
             if (f != null) Write(f, incident.IncidentId);
         }
@@ -192,7 +192,7 @@ public sealed class HtmlReportWriter : ITransferReportWriter
     {
         if (row.Count == 0 || f.Severity > row.Max) row.Max = f.Severity;
         row.Count++;
-        row.Marks.Add(Utc(f.EventTime), f.Severity);
+        row.Marks.Add(Utc(f.EventTime), f.Severity, attempt: !f.Succeeded);
     }
 
     /// <summary>Writes the page. Call once, after the last finding or incident.</summary>
@@ -315,7 +315,7 @@ public sealed class HtmlReportWriter : ITransferReportWriter
     // Timeline geometry (SVG user units).
     private const int LabelWidth = 280;
     private const int PlotWidth = 760;
-    private const int RightPad = 30;
+    private const int RightPad = 60;
     private const int TopPad = 16;
     private const int RowHeight = 24;
     private const int AxisHeight = 58;
@@ -400,10 +400,11 @@ public sealed class HtmlReportWriter : ITransferReportWriter
                 long mid = m.FirstTicks + (m.LastTicks - m.FirstTicks) / 2;
                 double r = m.Count == 1 ? 5 : 5 + Math.Min(5, Math.Log(m.Count, 2));
                 string who = rows[i].Row == other ? rows[i].Label : rows[i].Row.Name.Length == 0 ? "(no grantee)" : rows[i].Row.Name;
+                string what = m.Attempt ? (m.Count == 1 ? "failed attempt" : "failed attempts") : (m.Count == 1 ? "share" : "shares");
                 string tip = m.Count == 1
-                    ? m.Severity + " share at " + Time(new DateTime(m.FirstTicks, DateTimeKind.Utc)) + " to " + who
-                    : N(m.Count) + " " + m.Severity + " shares from " + Time(new DateTime(m.FirstTicks, DateTimeKind.Utc)) + " to " + Time(new DateTime(m.LastTicks, DateTimeKind.Utc)) + ", to " + who;
-                w.Write("<circle class=\"mark " + SeverityClass(m.Severity) + "\" cx=\"" + X(mid, start, end) + "\" cy=\"" + F(cy) + "\" r=\"" + F(r) + "\"><title>" + HtmlText.Encode(tip) + "</title></circle>");
+                    ? m.Severity + " " + what + " at " + Time(new DateTime(m.FirstTicks, DateTimeKind.Utc)) + " to " + who
+                    : N(m.Count) + " " + m.Severity + " " + what + " from " + Time(new DateTime(m.FirstTicks, DateTimeKind.Utc)) + " to " + Time(new DateTime(m.LastTicks, DateTimeKind.Utc)) + ", to " + who;
+                w.Write("<circle class=\"mark " + SeverityClass(m.Severity) + (m.Attempt ? " attempt" : "") + "\" cx=\"" + X(mid, start, end) + "\" cy=\"" + F(cy) + "\" r=\"" + F(r) + "\"><title>" + HtmlText.Encode(tip) + "</title></circle>");
             }
             w.Write("</g>\n");
         }
@@ -411,6 +412,7 @@ public sealed class HtmlReportWriter : ITransferReportWriter
         // Legend and how the chart summarises.
         w.Write("<p class=\"legend\">");
         foreach (var s in SeveritiesDown) w.Write("<span class=\"key " + SeverityClass(s) + "\"></span>" + s + " ");
+        w.Write("<span class=\"key attempt\"></span>failed attempt (hollow) ");
         w.Write("</p>\n<p class=\"note\" id=\"timeline-note\">" + N(marks) + " mark(s) for " + N(Written) + " share(s). One row per grantee: the " + N(maxRows) +
                 " with the most severe, then the most, shares; any others share the last row. A row keeps one mark per share up to " + N(Math.Max(4, _options.MaxMarksPerGrantee)) +
                 "; beyond that, shares of one severity close in time are drawn as one larger mark whose tooltip gives their number and time span.</p>\n");
@@ -539,7 +541,8 @@ public sealed class HtmlReportWriter : ITransferReportWriter
 body { font: 14px/1.4 system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif; margin: 1.5em; color: #1d1d1f; background: #fff; }
 h1 { font-size: 1.6em; margin: 0 0 .2em; } h2 { margin-top: 1.6em; border-bottom: 1px solid #ddd; } h3 { margin: 0 0 .4em; font-size: 1em; }
 .lede, .note, footer { color: #555; } footer { margin-top: 2em; font-size: .9em; }
-.cards { display: flex; flex-wrap: wrap; gap: 12px; margin-bottom: 12px; }
+.cards { display: flex; flex-wrap: wrap; align-items: flex-start; gap: 12px; margin-bottom: 12px; }
+#sources td.src { max-width: 70em; }
 .card { border: 1px solid #ddd; border-radius: 6px; padding: 10px 14px; min-width: 160px; }
 .card.wide { max-width: 100%; } .big { font-size: 1.8em; font-weight: 600; margin: 0; }
 table { border-collapse: collapse; } th, td { border: 1px solid #ddd; padding: 3px 6px; text-align: left; vertical-align: top; }
@@ -560,6 +563,10 @@ svg .mark { stroke: #fff; stroke-width: 1; fill-opacity: .9; }
 .sev-medium.mark, .key.sev-medium { fill: var(--medium); background: var(--medium); }
 .sev-low.mark, .key.sev-low { fill: var(--low); background: var(--low); }
 .sev-informational.mark, .key.sev-informational { fill: var(--informational); background: var(--informational); }
+svg .mark.attempt { fill: #fff; stroke-width: 2; }
+svg .mark.attempt.sev-critical { stroke: var(--critical); } svg .mark.attempt.sev-high { stroke: var(--high); } svg .mark.attempt.sev-medium { stroke: var(--medium); }
+svg .mark.attempt.sev-low { stroke: var(--low); } svg .mark.attempt.sev-informational { stroke: var(--informational); }
+.key.attempt { background: #fff; border: 2px solid #666; width: 7px; height: 7px; }
 .key { display: inline-block; width: 10px; height: 10px; border-radius: 50%; margin: 0 4px 0 10px; }
 </style>
 ";

@@ -31,7 +31,7 @@ public sealed class JsonLinesReportWriter : ITransferReportWriter
     public void Write(TransferIncident incident)
     {
         if (incident == null) throw new ArgumentNullException(nameof(incident));
-        foreach (var f in incident.Findings)
+        foreach (var f in incident.Findings ?? Array.Empty<Finding>())
         {
             if (f != null) Write(f);
         }

@@ -8,7 +8,7 @@ namespace TransferDetect.Engine.Reports;
 /// <summary>
 /// The marks of one row of the timeline, in bounded memory: one mark per share while there are at
 /// most <see cref="Capacity"/>; beyond that the time slots double in length (1 s, 2 s, 4 s, ...) and
-/// shares of the same severity in one slot become one mark that counts them (its first and last time
+/// shares of the same severity (and outcome) in one slot become one mark that counts them (its first and last time
 /// kept). The same shares in the same order give the same marks.
 /// </summary>
 internal sealed class TimeMarks
@@ -16,12 +16,13 @@ internal sealed class TimeMarks
     internal sealed class Mark
     {
         public Severity Severity;
+        public bool Attempt;
         public long Count;
         public long FirstTicks;
         public long LastTicks;
     }
 
-    private Dictionary<(long Slot, Severity Severity), Mark> _marks = new();
+    private Dictionary<(long Slot, Severity Severity, bool Attempt), Mark> _marks = new();
     private readonly List<Mark> _singles = new(); // one per share until the capacity is reached
 
     public TimeMarks(int capacity) => Capacity = Math.Max(4, capacity);
@@ -33,14 +34,14 @@ internal sealed class TimeMarks
 
     public long Count { get; private set; }
 
-    public void Add(DateTime time, Severity severity, long count = 1) => Add(time.Ticks, time.Ticks, severity, count);
+    public void Add(DateTime time, Severity severity, bool attempt = false, long count = 1) => Add(time.Ticks, time.Ticks, severity, attempt, count);
 
-    public void Add(long firstTicks, long lastTicks, Severity severity, long count)
+    public void Add(long firstTicks, long lastTicks, Severity severity, bool attempt, long count)
     {
         Count += count;
         if (SlotTicks == 0)
         {
-            _singles.Add(new Mark { Severity = severity, Count = count, FirstTicks = firstTicks, LastTicks = lastTicks });
+            _singles.Add(new Mark { Severity = severity, Attempt = attempt, Count = count, FirstTicks = firstTicks, LastTicks = lastTicks });
             if (_singles.Count <= Capacity) return;
             SlotTicks = TimeSpan.TicksPerSecond;
             foreach (var m in _singles) Merge(_marks, m);
@@ -48,20 +49,20 @@ internal sealed class TimeMarks
         }
         else
         {
-            Merge(_marks, new Mark { Severity = severity, Count = count, FirstTicks = firstTicks, LastTicks = lastTicks });
+            Merge(_marks, new Mark { Severity = severity, Attempt = attempt, Count = count, FirstTicks = firstTicks, LastTicks = lastTicks });
         }
         while (_marks.Count > Capacity)
         {
             SlotTicks *= 2;
-            var coarser = new Dictionary<(long, Severity), Mark>();
+            var coarser = new Dictionary<(long, Severity, bool), Mark>();
             foreach (var m in _marks.Values) Merge(coarser, m);
             _marks = coarser;
         }
     }
 
-    private void Merge(Dictionary<(long, Severity), Mark> into, Mark m)
+    private void Merge(Dictionary<(long, Severity, bool), Mark> into, Mark m)
     {
-        var key = (m.FirstTicks / SlotTicks, m.Severity);
+        var key = (m.FirstTicks / SlotTicks, m.Severity, m.Attempt);
         if (into.TryGetValue(key, out var have))
         {
             have.Count += m.Count;
@@ -70,17 +71,17 @@ internal sealed class TimeMarks
         }
         else
         {
-            into[key] = new Mark { Severity = m.Severity, Count = m.Count, FirstTicks = m.FirstTicks, LastTicks = m.LastTicks };
+            into[key] = new Mark { Severity = m.Severity, Attempt = m.Attempt, Count = m.Count, FirstTicks = m.FirstTicks, LastTicks = m.LastTicks };
         }
     }
 
     /// <summary>The marks, lowest severity first (so the most severe are drawn on top), then by time.</summary>
     public IEnumerable<Mark> Marks() =>
         (SlotTicks == 0 ? (IEnumerable<Mark>)_singles : _marks.Values)
-        .OrderBy(m => m.Severity).ThenBy(m => m.FirstTicks).ThenBy(m => m.LastTicks).ThenBy(m => m.Count);
+        .OrderBy(m => m.Severity).ThenBy(m => m.Attempt).ThenBy(m => m.FirstTicks).ThenBy(m => m.LastTicks).ThenBy(m => m.Count);
 
     public void AddAll(TimeMarks other)
     {
-        foreach (var m in other.Marks()) Add(m.FirstTicks, m.LastTicks, m.Severity, m.Count);
+        foreach (var m in other.Marks()) Add(m.FirstTicks, m.LastTicks, m.Severity, m.Attempt, m.Count);
     }
 }
