@@ -44,5 +44,6 @@ public class ReportIncidentTests
         Assert.Contains("<h2>Incidents (1)</h2>", html);
         Assert.Contains("<td>MassShare</td>", html);
         Assert.Contains("<td class=\"id\">inc-bare</td></tr>", html);
+        Assert.Contains("<h3>Time range (UTC)</h3><p>no events</p>", html);
     }
 }

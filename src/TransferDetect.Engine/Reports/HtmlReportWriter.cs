@@ -353,9 +353,10 @@ public sealed class HtmlReportWriter : ITransferReportWriter
         }
         if (other != null)
         {
-            string label = rest.Count > 0 && _overflow.Count == 0
-                ? N(rest.Count) + " other grantee(s)"
-                : N(rest.Count) + "+ other grantee(s)";
+            // Grantees beyond the tracked ones are not told apart, so their number is only known to be more.
+            string label = _overflow.Count == 0 ? N(rest.Count) + " other grantee(s)"
+                : rest.Count > 0 ? N(rest.Count) + "+ other grantee(s)"
+                : "later grantee(s)";
             rows.Add((other, label, label + ": " + N(other.Count) + " share(s), most severe " + other.Max));
         }
 
@@ -460,6 +461,7 @@ public sealed class HtmlReportWriter : ITransferReportWriter
 
     private void Widen(DateTime time)
     {
+        if (time == default) return; // an incident built without times
         long t = Utc(time).Ticks;
         if (t < _minTicks) _minTicks = t;
         if (t > _maxTicks) _maxTicks = t;
