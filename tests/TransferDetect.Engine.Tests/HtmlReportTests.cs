@@ -77,8 +77,25 @@ public class HtmlReportTests
         Assert.Equal("&lt;a href=&quot;x&quot; title=&#39;y&#39;&gt;&amp;amp;", HtmlText.Encode("<a href=\"x\" title='y'>&amp;"));
         Assert.Equal("a\uFFFDb\uFFFDc\td\ne", HtmlText.Encode("a\u0000b\u001Bc\td\ne"));
         Assert.Equal("x\uFFFDy", HtmlText.Encode("x\uD800y"));
+        var lone = new StringWriter();
+        HtmlText.Write(lone, "x\uDC00y");
+        Assert.Equal("x\uFFFDy", lone.ToString());
         Assert.Equal("[U+202E]fdp.exe", HtmlText.Encode("\u202Efdp.exe"));
         Assert.Equal("", HtmlText.Encode(null));
+    }
+
+    [Theory]
+    [InlineData("arn:aws:iam::111122223333:user/alice")]
+    [InlineData("été 中文 😀")]
+    [InlineData("a\u200Fb")]
+    [InlineData("tab\there")]
+    [InlineData("it's")]
+    [InlineData("")]
+    public void Writing_to_a_stream_gives_the_same_text_as_encoding(string value)
+    {
+        var w = new StringWriter();
+        HtmlText.Write(w, value);
+        Assert.Equal(HtmlText.Encode(value), w.ToString());
     }
 
     [Fact]

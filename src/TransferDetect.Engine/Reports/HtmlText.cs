@@ -24,8 +24,31 @@ public static class HtmlText
     public static void Write(TextWriter w, string? value)
     {
         if (string.IsNullOrEmpty(value)) return;
-        w.Write(Encode(value));
+        w.Write(NeedsEncoding(value!) ? Encode(value) : value);
     }
+
+    /// <summary>True when <see cref="Encode"/> may change the value (false: write it as it is, without a copy).</summary>
+    private static bool NeedsEncoding(string s)
+    {
+        foreach (char c in s)
+        {
+            if (c < 0x20 || c == 0x7F) return true;
+            switch (c)
+            {
+                case '&':
+                case '<':
+                case '>':
+                case '"':
+                case '\'':
+                    return true;
+            }
+            if (c >= '\u061C' && (IsBidiControl(c) || char.IsSurrogate(c))) return true;
+        }
+        return false;
+    }
+
+    private static bool IsBidiControl(char c) =>
+        (c >= '\u202A' && c <= '\u202E') || (c >= '\u2066' && c <= '\u2069') || c == '\u200E' || c == '\u200F' || c == '\u061C';
 
     private static void Append(StringBuilder sb, string s)
     {
@@ -49,7 +72,7 @@ public static class HtmlText
             {
                 sb.Append('\uFFFD');
             }
-            else if ((c >= '\u202A' && c <= '\u202E') || (c >= '\u2066' && c <= '\u2069') || c == '\u200E' || c == '\u200F' || c == '\u061C')
+            else if (IsBidiControl(c))
             {
                 sb.Append("[U+").Append(((int)c).ToString("X4", System.Globalization.CultureInfo.InvariantCulture)).Append(']');
             }
