@@ -213,6 +213,26 @@ public class HelpExampleTests
         {
             Assert.Equal(new[] { "nothing new" }, r.Output.Select(o => o.ToString()));
         }),
+        ["Export-TransferReport #4"] = new("findings.csv holds a header line and the 20 findings of the sample data of all four providers", (r, dir) =>
+        {
+            Assert.Empty(r.Output);
+            byte[] bytes = File.ReadAllBytes(Path.Combine(dir, "findings.csv"));
+            Assert.Equal(new byte[] { 0xEF, 0xBB, 0xBF }, bytes.Take(3));
+            string[] lines = System.Text.Encoding.UTF8.GetString(bytes, 3, bytes.Length - 3).TrimEnd('\r', '\n').Split("\r\n");
+            Assert.Equal(21, lines.Length);
+            Assert.StartsWith("EventId,Provider,Operation,EventTime,", lines[0]);
+            Assert.Equal(new[] { "Aws", "Azure", "Gcp", "M365" }, lines.Skip(1).Select(l => l.Split(',')[1]).Distinct().OrderBy(x => x, StringComparer.Ordinal));
+        }),
+        ["Export-TransferReport #5"] = new("the summary of the 20 findings (5 of them Critical), a timeline with a row per grantee and a mark per share", (r, dir) =>
+        {
+            Assert.Empty(r.Output);
+            string html = File.ReadAllText(Path.Combine(dir, "report.html"));
+            Assert.Contains("<h2>Findings (20)</h2>", html);
+            Assert.Contains("<tr class=\"sev-critical\"><td class=\"sev\">Critical</td><td>5</td>", html);
+            Assert.Equal(20, html.Split("<circle class=\"mark ").Length - 1);
+            Assert.DoesNotContain("<script", html, StringComparison.OrdinalIgnoreCase);
+            Assert.Contains("Content-Security-Policy", html);
+        }),
     };
 
     public static TheoryData<string> ExampleKeys => new(Expectations.Keys);

@@ -27,7 +27,7 @@ public class HelpTests
     [InlineData("Get-FileShareEvent", "Reads the Microsoft 365 Unified Audit Log and returns one ShareEvent")]
     [InlineData("Get-ShareEvent", "Reads cloud logs of any provider")]
     [InlineData("Find-ExternalShare", "Keeps the share events whose grantee is outside your trust zone or is public")]
-    [InlineData("Export-TransferReport", "Writes findings to a report file as JSON lines")]
+    [InlineData("Export-TransferReport", "Writes findings and incidents to a report file: JSON lines for a SIEM, CSV for a spreadsheet, or one self-contained HTML page")]
     public void Get_Help_returns_the_synopsis_written_in_the_help_source(string cmdlet, string start)
     {
         using var s = new PowerShellSession();
@@ -105,11 +105,11 @@ public class HelpTests
         var r = s.Run("""
             $help = Get-Help Export-TransferReport -Full
             ($help.parameters.parameter | ForEach-Object { $_.name }) -join ','
-            ($help.syntax.syntaxItem.parameter | Where-Object name -eq Format).parameterValueGroup.parameterValue
+            (($help.syntax.syntaxItem.parameter | Where-Object name -eq Format).parameterValueGroup.parameterValue) -join ','
             """);
         Assert.Empty(r.Errors);
         Assert.Equal("Path,InputObject,Format,Append,NoClobber,PassThru,WhatIf,Confirm", r.Output[0].ToString());
-        Assert.Equal("JsonLines", r.Output[1].ToString());
+        Assert.Equal("JsonLines,Csv,Html", r.Output[1].ToString());
     }
 
     [Theory]

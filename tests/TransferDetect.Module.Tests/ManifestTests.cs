@@ -32,7 +32,7 @@ public class ManifestTests
     [InlineData("Get-FileShareEvent", "TransferDetect.Engine.Model.ShareEvent")]
     [InlineData("Get-ShareEvent", "TransferDetect.Engine.Model.ShareEvent")]
     [InlineData("Find-ExternalShare", "TransferDetect.Engine.Model.Finding")]
-    [InlineData("Export-TransferReport", "TransferDetect.Engine.Model.Finding")]
+    [InlineData("Export-TransferReport", "TransferDetect.Engine.Model.Finding,TransferDetect.Engine.Model.TransferIncident")]
     [InlineData("Get-TransferIncident", "TransferDetect.Engine.Model.TransferIncident")]
     [InlineData("Save-ShareBaseline", "TransferDetect.Engine.Baselines.ShareBaseline")]
     [InlineData("Compare-ShareBaseline", "TransferDetect.Engine.Baselines.BaselineChange")]
@@ -40,7 +40,7 @@ public class ManifestTests
     {
         using var s = new PowerShellSession();
         var r = s.Run("(Get-Command $args[0]).OutputType | ForEach-Object { $_.Name }", cmdlet);
-        Assert.Equal(type, Assert.Single(r.Output).ToString());
+        Assert.Equal(type, string.Join(",", r.Output.Select(o => o.ToString())));
     }
 
     [Fact]

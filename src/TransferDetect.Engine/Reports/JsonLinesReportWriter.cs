@@ -9,9 +9,10 @@ namespace TransferDetect.Engine.Reports;
 /// <summary>
 /// Writes findings as JSON lines, one object per line, with the finding record's field names.
 /// Strings are escaped by System.Text.Json's default encoder, so log content cannot break a line
-/// or smuggle markup into a viewer.
+/// or smuggle markup into a viewer. An incident is written as its findings (the record has no incident
+/// fields, so the lines stay one shape).
 /// </summary>
-public sealed class JsonLinesReportWriter : IDisposable
+public sealed class JsonLinesReportWriter : ITransferReportWriter
 {
     private static readonly byte[] NewLine = { (byte)'\n' };
     private readonly Stream _stream;
@@ -24,6 +25,24 @@ public sealed class JsonLinesReportWriter : IDisposable
     }
 
     public long Written { get; private set; }
+
+    public long IncidentsWritten { get; private set; }
+
+    public void Write(TransferIncident incident)
+    {
+        if (incident == null) throw new ArgumentNullException(nameof(incident));
+        foreach (var f in incident.Findings ?? Array.Empty<Finding>())
+        {
+            if (f != null) Write(f);
+        }
+        IncidentsWritten++;
+    }
+
+    public void Complete()
+    {
+        _writer.Flush();
+        _stream.Flush();
+    }
 
     public void Write(Finding f)
     {
