@@ -27,4 +27,8 @@ public enum ReadIssueKind
     OversizedRecord,
     /// <summary>More problems in a file than are reported one by one.</summary>
     MoreIssues,
+    /// <summary>A live source's call failed after its retries (server error, throttled too long, network): what was read before it is kept, the rest of that listing was not read.</summary>
+    ApiCallFailed,
+    /// <summary>A live source's call was refused (access denied): that region, bucket or resource was not read, the others were.</summary>
+    AccessDenied,
 }
