@@ -152,6 +152,29 @@ public sealed class AwsLiveSession : IDisposable
         return lookup.Read(regions, names, cancellationToken);
     }
 
+    /// <summary>
+    /// What is shared now in the resolved regions: EBS snapshots and AMIs (Snapshot), S3 bucket policies, ACLs
+    /// and replication (Storage; the buckets of those regions, all of them with "*"). Grants whose making event
+    /// is in <paramref name="grants"/> name it.
+    /// </summary>
+    public IEnumerable<ShareEvent> CurrentState(ICollection<ShareCategory>? categories, AwsGrantIndex? grants, CancellationToken cancellationToken)
+    {
+        var regions = ResolveRegions(cancellationToken);
+        bool all = _options.Regions != null && _options.Regions.Contains("*");
+        string? account = null;
+        try
+        {
+            account = AccountId(cancellationToken);
+        }
+        catch (AwsApiException e)
+        {
+            _host.Verbose($"The account id could not be read ({e.Message}); bucket grants to the account itself cannot be told from others.");
+        }
+        _host.Verbose($"Current sharing state of account {account ?? "(unknown)"} in {string.Join(", ", regions)}{(grants != null ? $", linked to {grants.Count} recorded grant(s)" : "")}.");
+        var reader = new AwsCurrentStateReader(this, _host, grants, account, DateTime.UtcNow);
+        return reader.Read(regions, categories, all, cancellationToken);
+    }
+
     /// <summary>The reader options of a live read: AWS only (the regions are those called).</summary>
     private static ShareLogReaderOptions Narrowed(ShareLogReaderOptions o) => new()
     {
