@@ -23,7 +23,7 @@ internal sealed class FakeAwsState
     public List<Snapshot> Snapshots { get; } = new();
     public List<Image> Images { get; } = new();
     public List<Bucket> Buckets { get; } = new();
-    public Dictionary<string, string> Objects { get; } = new();
+    public Dictionary<string, byte[]> Objects { get; } = new();
     public string[] Regions { get; set; } = { "us-east-1", "eu-west-1" };
     public int PageSize { get; set; } = 1000;
 
@@ -102,8 +102,7 @@ internal sealed class FakeAwsState
             case "HeadObject":
             {
                 string key = path.Substring(name.Length + 1);
-                if (!Objects.TryGetValue(name + "/" + key, out var text)) return S3Error("NoSuchKey", 404);
-                var bytes = Encoding.UTF8.GetBytes(text);
+                if (!Objects.TryGetValue(name + "/" + key, out var bytes)) return S3Error("NoSuchKey", 404);
                 var response = new FakeResponse { Body = bytes, ContentType = "application/octet-stream" };
                 response.Headers["ETag"] = "\"" + Convert.ToHexString(MD5.HashData(bytes)).ToLowerInvariant() + "\"";
                 response.Headers["Last-Modified"] = "Mon, 23 Nov 2026 10:00:00 GMT";
@@ -144,7 +143,7 @@ internal sealed class FakeAwsState
         foreach (var (key, isPrefix) in page)
         {
             if (isPrefix) sb.Append($"<CommonPrefixes><Prefix>{SecurityElement.Escape(key)}</Prefix></CommonPrefixes>");
-            else sb.Append($"<Contents><Key>{SecurityElement.Escape(key)}</Key><LastModified>2026-11-23T10:00:00.000Z</LastModified><ETag>\"x\"</ETag><Size>{Encoding.UTF8.GetByteCount(Objects[bucket + "/" + key])}</Size><StorageClass>STANDARD</StorageClass></Contents>");
+            else sb.Append($"<Contents><Key>{SecurityElement.Escape(key)}</Key><LastModified>2026-11-23T10:00:00.000Z</LastModified><ETag>\"x\"</ETag><Size>{Objects[bucket + "/" + key].Length}</Size><StorageClass>STANDARD</StorageClass></Contents>");
         }
         sb.Append("</ListBucketResult>");
         return FakeResponse.Xml(sb.ToString());

@@ -37,7 +37,18 @@ internal sealed class AwsCurrentStateReader
         _grants = grants;
         _accountId = accountId;
         _observed = observedUtc;
+        _calls = new AwsCalls(host);
     }
+
+    private readonly AwsCalls _calls;
+
+    private IEnumerable<TItem> Pages<TRequest, TResponse, TItem>(string operation, string region, TRequest request,
+        Func<TRequest, System.Threading.Tasks.Task<TResponse>> call, Func<TResponse, List<TItem>?> items, Func<TResponse, string?> next,
+        Action<TRequest, string?> setNext, CancellationToken cancellationToken) =>
+        _calls.Pages(operation, region, request, call, items, next, setNext, cancellationToken);
+
+    private T? TryCall<T>(string operation, string region, string resource, Func<System.Threading.Tasks.Task<T>> call, string? noneCode = null) where T : class =>
+        _calls.TryCall(operation, region, resource, call, noneCode);
 
     public IEnumerable<ShareEvent> Read(IReadOnlyList<string> regions, ICollection<ShareCategory>? categories, bool allRegions, CancellationToken cancellationToken)
     {
@@ -234,87 +245,6 @@ internal sealed class AwsCurrentStateReader
         }
         return output;
     }
-
-    /// <summary>The items of every page of a Describe/List call; a failure is reported with its page and what was read is kept.</summary>
-    private IEnumerable<TItem> Pages<TRequest, TResponse, TItem>(string operation, string region, TRequest request,
-        Func<TRequest, System.Threading.Tasks.Task<TResponse>> call, Func<TResponse, List<TItem>?> items, Func<TResponse, string?> next,
-        Action<TRequest, string?> setNext, CancellationToken cancellationToken)
-    {
-        int page = 0;
-        long read = 0;
-        string? token = null;
-        do
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            page++;
-            TResponse response;
-            try
-            {
-                response = AwsLiveSession.Call(operation, () => call(request));
-            }
-            catch (AwsApiException e) when (e.IsAccessDenied)
-            {
-                _host.ReportIssue(new ReadIssue(ReadIssueKind.AccessDenied, $"{operation} {region}", $"access denied ({e.ErrorCode}): the identity needs {IamAction(operation)}; nothing of it was read in {region}"));
-                yield break;
-            }
-            catch (AwsApiException e)
-            {
-                string kept = page == 1 ? "nothing of it was read" : $"the {read} item(s) of pages 1 to {page - 1} were kept";
-                _host.ReportIssue(new ReadIssue(ReadIssueKind.ApiCallFailed, $"{operation} {region}", $"page {page} failed ({e.Message}); {kept}, and the rest was not read"));
-                yield break;
-            }
-            foreach (var item in items(response) ?? new List<TItem>())
-            {
-                read++;
-                yield return item;
-            }
-            string? following = next(response);
-            if (string.IsNullOrEmpty(following) || following == token) break;
-            token = following;
-            setNext(request, token);
-        }
-        while (true);
-        _host.Verbose($"{operation} {region}: {read} item(s) in {page} page(s).");
-    }
-
-    /// <summary>One call about one resource; a refusal or failure is reported for that resource and null returned.</summary>
-    private T? TryCall<T>(string operation, string region, string resource, Func<System.Threading.Tasks.Task<T>> call, string? noneCode = null) where T : class
-    {
-        try
-        {
-            return AwsLiveSession.Call(operation, call);
-        }
-        catch (AwsApiException e) when (noneCode != null && e.ErrorCode == noneCode)
-        {
-            return null;
-        }
-        catch (AwsApiException e) when (e.IsAccessDenied)
-        {
-            _host.ReportIssue(new ReadIssue(ReadIssueKind.AccessDenied, $"{operation} {region}", $"access denied on {resource} ({e.ErrorCode}): the identity needs {IamAction(operation)}; {resource} was not read, the others were"));
-            return null;
-        }
-        catch (AwsApiException e) when (e.ErrorCode != null && e.ErrorCode.EndsWith(".NotFound", StringComparison.Ordinal) || e.ErrorCode == "NoSuchBucket")
-        {
-            _host.Verbose($"{resource} was deleted while it was being read ({e.ErrorCode}).");
-            return null;
-        }
-        catch (AwsApiException e)
-        {
-            _host.ReportIssue(new ReadIssue(ReadIssueKind.ApiCallFailed, $"{operation} {region}", $"{resource}: {e.Message}; {resource} was not read, the others were"));
-            return null;
-        }
-    }
-
-    internal static string IamAction(string operation) => operation switch
-    {
-        "ListBuckets" => "s3:ListAllMyBuckets",
-        "GetBucketReplication" => "s3:GetReplicationConfiguration",
-        "ListObjectsV2" => "s3:ListBucket",
-        "GetBucketLocation" or "GetBucketPolicy" or "GetBucketAcl" or "GetObject" => "s3:" + operation,
-        "LookupEvents" => "cloudtrail:LookupEvents",
-        "GetCallerIdentity" => "sts:GetCallerIdentity",
-        _ => "ec2:" + operation,
-    };
 
     private static string Json(string? s) => JsonSerializer.Serialize(s ?? "");
 }

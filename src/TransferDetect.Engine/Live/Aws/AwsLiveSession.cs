@@ -175,6 +175,35 @@ public sealed class AwsLiveSession : IDisposable
         return reader.Read(regions, categories, all, cancellationToken);
     }
 
+    /// <summary>
+    /// CloudTrail log files straight from a trail's bucket (an organization trail's accounts too), the delivery
+    /// days of the window, the regions of <see cref="ShareLogReaderOptions.Regions"/> (null: all); copies kept in
+    /// <paramref name="destination"/> when given.
+    /// </summary>
+    public IEnumerable<ShareEvent> TrailBucket(string bucket, string? prefix, string? destination, ShareLogReaderOptions readerOptions, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrWhiteSpace(bucket)) throw new ArgumentException("A bucket name is needed.", nameof(bucket));
+        string home = DefaultRegion() ?? "us-east-1";
+        string region;
+        using (var probe = S3(home))
+        {
+            var location = new AwsCalls(_host).TryCall("GetBucketLocation", "global", bucket, () => probe.GetBucketLocationAsync(new Amazon.S3.Model.GetBucketLocationRequest { BucketName = bucket }, cancellationToken));
+            region = location == null ? home : AwsCurrentStateReader.BucketRegion(location.Location?.Value);
+        }
+        _host.Verbose($"Reading CloudTrail logs from s3://{bucket}/{prefix} ({region}), {_options.MaxParallelDownloads} download(s) at once{(destination != null ? ", copies kept in " + destination : "")}.");
+        var options = Narrowed(readerOptions);
+        options.Regions = readerOptions.Regions;
+        return ReadBucket(bucket, prefix, destination, region, options, cancellationToken);
+    }
+
+    private IEnumerable<ShareEvent> ReadBucket(string bucket, string? prefix, string? destination, string region, ShareLogReaderOptions options, CancellationToken cancellationToken)
+    {
+        using var s3 = S3(region);
+        var reader = new CloudTrailBucketReader(s3, new ShareLogReader(_host, options), options, _host, _options.MaxParallelDownloads);
+        foreach (var e in reader.Read(bucket, prefix, destination, cancellationToken)) yield return e;
+        _host.Verbose($"Read {reader.ObjectsRead} log object(s) from s3://{bucket}.");
+    }
+
     /// <summary>The reader options of a live read: AWS only (the regions are those called).</summary>
     private static ShareLogReaderOptions Narrowed(ShareLogReaderOptions o) => new()
     {
