@@ -9,14 +9,16 @@ namespace TransferDetect.Commands;
 /// Keeps the share events whose grantee lies outside the trust zone (or is public) and returns
 /// them as findings with a severity and a reason. Revocations and trusted grants are not findings.
 /// </summary>
-[Cmdlet(VerbsCommon.Find, "ExternalShare")]
+[Cmdlet(VerbsCommon.Find, "ExternalShare", DefaultParameterSetName = InputObjectSet)]
 [OutputType(typeof(Finding))]
-public sealed class FindExternalShareCommand : PSCmdlet
+public sealed partial class FindExternalShareCommand : PSCmdlet
 {
+    internal const string InputObjectSet = "InputObject";
+
     private ExternalShareDetector? _detector;
 
     /// <summary>Share events, usually from Get-SnapshotShareEvent.</summary>
-    [Parameter(Mandatory = true, ValueFromPipeline = true)]
+    [Parameter(ParameterSetName = InputObjectSet, Mandatory = true, ValueFromPipeline = true)]
     [AllowEmptyCollection]
     public ShareEvent[] InputObject { get; set; } = Array.Empty<ShareEvent>();
 
@@ -94,6 +96,7 @@ public sealed class FindExternalShareCommand : PSCmdlet
 
     protected override void ProcessRecord()
     {
+        if (ProcessLive(_detector!)) return;
         foreach (var e in InputObject)
         {
             if (e == null) continue;

@@ -141,6 +141,9 @@ public sealed class AwsLiveSession : IDisposable
         return _accountId;
     }
 
+    /// <summary>A warning when the window starts more than 90 days ago (what LookupEvents keeps), or null.</summary>
+    public static string? LookupEventsRetentionWarning(TimeWindow window, DateTime utcNow) => CloudTrailLookupReader.RetentionWarning(window, utcNow);
+
     /// <summary>The share events of CloudTrail LookupEvents in the resolved regions.</summary>
     public IEnumerable<ShareEvent> LookupEvents(ShareLogReaderOptions readerOptions, CancellationToken cancellationToken)
     {
