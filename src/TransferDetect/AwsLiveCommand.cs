@@ -52,6 +52,25 @@ internal static class AwsLiveCommand
         new(e, e.IsAccessDenied ? "TransferDetect.AccessDenied" : "TransferDetect.ApiCallFailed",
             e.IsAccessDenied ? ErrorCategory.PermissionDenied : ErrorCategory.ConnectionError, e.Operation) { ErrorDetails = new ErrorDetails(e.Message) };
 
+    /// <summary>Runs one engine call; an error that ends the read becomes a terminating error.</summary>
+    public static T Call<T>(PSCmdlet cmdlet, Func<T> call)
+    {
+        try
+        {
+            return call();
+        }
+        catch (LiveSourceException x)
+        {
+            cmdlet.ThrowTerminatingError(Terminating(x));
+            throw;
+        }
+        catch (AwsApiException x)
+        {
+            cmdlet.ThrowTerminatingError(Terminating(x));
+            throw;
+        }
+    }
+
     /// <summary>Streams the events to the pipeline; an error that ends the read becomes a terminating error (what was written stays written).</summary>
     public static IEnumerable<T> Guard<T>(PSCmdlet cmdlet, IEnumerable<T> items)
     {

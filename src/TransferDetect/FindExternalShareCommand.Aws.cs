@@ -47,6 +47,10 @@ public sealed partial class FindExternalShareCommand
     [ValidateNotNullOrEmpty]
     public string[]? GrantLogPath { get; set; }
 
+    /// <summary>Links the current grants to the events that made them, looked up with CloudTrail LookupEvents (90 days).</summary>
+    [Parameter(ParameterSetName = AwsLiveCommand.LiveAwsSet)]
+    public SwitchParameter LookupGrant { get; set; }
+
     /// <summary>Judges the live state; false when this is not the live parameter set.</summary>
     private bool ProcessLive(ExternalShareDetector detector)
     {
@@ -65,6 +69,13 @@ public sealed partial class FindExternalShareCommand
         using var session = AwsLiveCommand.Open(this, host, ProfileName, Region);
         try
         {
+            if (LookupGrant)
+            {
+                var looked = AwsLiveCommand.Call(this, () => session.GrantsFromLookupEvents(Category, _cancel.Token));
+                grants ??= new AwsGrantIndex();
+                foreach (var e in looked.Events) grants.Add(e);
+                WriteVerbose($"{grants.Count} recorded grant(s) or revocation(s) to link the current state to, with LookupEvents.");
+            }
             foreach (var e in AwsLiveCommand.Guard(this, session.CurrentState(Category, grants, _cancel.Token)))
             {
                 var finding = detector.Evaluate(e);

@@ -61,6 +61,7 @@ public sealed partial class GetShareEventCommand
     protected override void EndProcessing()
     {
         base.EndProcessing();
+        if (_aws?.Statistics != null) WriteVerbose(_aws.Statistics.Summary());
         _aws?.Dispose();
     }
 }

@@ -20,6 +20,7 @@ public abstract class ShareEventCommandBase : PSCmdlet
     private ShareLogReader? _reader;
     private ShareLogReaderOptions? _options;
     private CmdletScanHost? _host;
+    private bool _readOther;
 
     /// <summary>Files or folders to read; wildcards allowed.</summary>
     [Parameter(ParameterSetName = PathSet, Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
@@ -109,6 +110,7 @@ public abstract class ShareEventCommandBase : PSCmdlet
         var other = ReadOtherSource(_options!, _host!, _cancel.Token);
         if (other != null)
         {
+            _readOther = true;
             try
             {
                 foreach (var e in other) WriteObject(e);
@@ -137,7 +139,7 @@ public abstract class ShareEventCommandBase : PSCmdlet
     protected override void EndProcessing()
     {
         _host?.Complete();
-        if (_reader != null) WriteVerbose(_reader.Statistics.Summary());
+        if (_reader != null && !_readOther) WriteVerbose(_reader.Statistics.Summary());
     }
 
     protected override void StopProcessing() => _cancel.Cancel();

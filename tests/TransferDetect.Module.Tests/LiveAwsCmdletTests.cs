@@ -113,6 +113,54 @@ public class LiveAwsCmdletTests
     }
 
     [Fact]
+    public async Task Find_ExternalShare_Live_LookupGrant_links_the_grant_found_with_LookupEvents()
+    {
+        var trail = new FakeCloudTrail();
+        trail.Add("us-east-1", Record("ModifySnapshotAttribute", "snap-0aaaaaaaaaaaaaaa1", "999988887777", DateTime.UtcNow.AddDays(-3).ToString("yyyy-MM-dd'T'HH:mm:ss'Z'")));
+        var state = new FakeAwsState();
+        state.Snapshots.Add(new("snap-0aaaaaaaaaaaaaaa1", "us-east-1", new[] { "999988887777" }));
+        var (r, requests) = await WithFakeAws(trail, state, server =>
+        {
+            using var s = new PowerShellSession();
+            return (s.Run("Find-ExternalShare -Live -Provider Aws -Category Snapshot -LookupGrant -TrustedAccount 444455556666"), server.Requests.ToList());
+        });
+        Assert.Empty(r.Errors);
+        var finding = Assert.Single(r.Output);
+        Assert.Equal("arn:aws:iam::111122223333:user/mallory", Prop(finding, "Actor"));
+        Assert.Contains("granted by ModifySnapshotAttribute (event evt-snap-0aaaaaaaaaaaaaaa1", ((dynamic)Prop(finding, "Event")!).Details);
+        // Only the snapshot and image granting operations are looked up for -Category Snapshot.
+        Assert.Equal(2, requests.Count(q => q.Operation == "LookupEvents"));
+    }
+
+    [Fact]
+    public async Task Get_ShareEvent_Bucket_reads_the_trail_files_and_keeps_copies_in_Destination()
+    {
+        var state = new FakeAwsState();
+        state.Buckets.Add(new("trail-logs", "us-east-1"));
+        string key = "AWSLogs/111122223333/CloudTrail/us-east-1/2026/11/20/111122223333_CloudTrail_us-east-1_20261120T1000Z_x.json";
+        state.Objects["trail-logs/" + key] = System.Text.Encoding.UTF8.GetBytes(new JsonObject { ["Records"] = new JsonArray(Record("ModifySnapshotAttribute", "snap-0aaaaaaaaaaaaaaa1", "999988887777")) }.ToJsonString());
+        string dir = Path.Combine(Path.GetTempPath(), "td-bucket-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(dir);
+        try
+        {
+            var r = await WithFakeAws(new FakeCloudTrail(), state, _ =>
+            {
+                using var s = new PowerShellSession();
+                s.SetLocation(dir);
+                return s.Run("Get-ShareEvent -Bucket trail-logs -StartTime '2026-11-19T00:00:00Z' -EndTime '2026-11-21T00:00:00Z' -Destination ./evidence");
+            });
+            Assert.Empty(r.Errors);
+            var e = Assert.Single(r.Output);
+            Assert.Equal("s3://trail-logs/" + key, Prop(e, "Source")!.ToString()!.Split(':')[0] + ":" + Prop(e, "Source")!.ToString()!.Split(':')[1]);
+            Assert.True(File.Exists(Path.Combine(dir, "evidence", key.Replace('/', Path.DirectorySeparatorChar))));
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    [Fact]
     public async Task Expired_credentials_are_a_terminating_error_without_the_secret()
     {
         var trail = new FakeCloudTrail

@@ -144,4 +144,58 @@ public class CurrentStateTests
         index.Add(again);
         Assert.Equal("b", index.GrantOf("snap-1", "999988887777")!.EventId);
     }
+
+    [Fact]
+    public async Task A_throttled_EC2_call_is_retried_by_the_SDK_and_nothing_is_lost()
+    {
+        var state = new FakeAwsState();
+        state.Snapshots.Add(new("snap-0000000000000001a", "us-east-1", new[] { "999988887777" }));
+        int throttled = 0;
+        state.Override = r =>
+        {
+            if (r.Operation != "DescribeSnapshots" || Interlocked.Increment(ref throttled) > 1) return null;
+            var busy = FakeAwsState.Ec2Error("RequestLimitExceeded", 503);
+            busy.Headers["Retry-After"] = "0";
+            return busy;
+        };
+        var (events, host, server) = await Run(state, new[] { "us-east-1" }, new[] { ShareCategory.Snapshot });
+        await using var _ = server;
+        Assert.Equal("snap-0000000000000001a", Assert.Single(events).ResourceId);
+        Assert.Empty(host.Issues);
+        Assert.Equal(2, server.Requests.Count(r => r.Operation == "DescribeSnapshots"));
+    }
+
+    [Fact]
+    public async Task A_500_in_the_middle_of_DescribeSnapshots_paging_is_reported_with_its_page_and_the_first_pages_are_kept()
+    {
+        var state = new FakeAwsState { PageSize = 2 };
+        for (int i = 0; i < 5; i++) state.Snapshots.Add(new($"snap-00000000000000{i:D2}e", "us-east-1", new[] { "999988887777" }));
+        state.Override = r => r.Operation == "DescribeSnapshots" && r.BodyText.Contains("NextToken=2") ? FakeAwsState.Ec2Error("InternalError", 500) : null;
+        var (events, host, server) = await Run(state, new[] { "us-east-1" }, new[] { ShareCategory.Snapshot });
+        await using var _ = server;
+        Assert.Equal(2, events.Count);
+        var issue = Assert.Single(host.Issues);
+        Assert.Equal(ReadIssueKind.ApiCallFailed, issue.Kind);
+        Assert.Equal("DescribeSnapshots us-east-1", issue.File);
+        Assert.Contains("page 2 failed", issue.Message);
+        Assert.Contains("the 2 item(s) of pages 1 to 1 were kept", issue.Message);
+        // The SDK made its attempts (3 with the fixture's retry policy) before the page was given up.
+        Assert.Equal(3, server.Requests.Count(r => r.Operation == "DescribeSnapshots" && r.BodyText.Contains("NextToken=2")));
+    }
+
+    [Fact]
+    public async Task Expired_credentials_on_EC2_stop_the_read_without_the_secret()
+    {
+        var state = new FakeAwsState();
+        state.Snapshots.Add(new("snap-0000000000000001a", "us-east-1", new[] { "999988887777" }));
+        state.Override = r => r.Service == "ec2" ? FakeAwsState.Ec2Error("RequestExpired", 400) : null;
+        var server = await FakeAwsServer.StartAsync(state.Handle);
+        await using var _ = server;
+        var host = new CollectingScanHost();
+        using var session = new AwsLiveSession(LiveAwsFixture.Options(server, "us-east-1"), host);
+        var e = Assert.Throws<TransferDetect.Engine.Live.LiveSourceException>(() => session.CurrentState(new[] { ShareCategory.Snapshot }, null, Token).ToList());
+        Assert.Equal("TransferDetect.CredentialsExpired", e.ErrorId);
+        Assert.DoesNotContain(LiveAwsFixture.SecretKey, LiveAwsFixture.AllText(host, e));
+        Assert.DoesNotContain(LiveAwsFixture.SessionToken, LiveAwsFixture.AllText(host, e));
+    }
 }

@@ -14,6 +14,9 @@ public sealed class AwsGrantIndex
 
     public int Count => _last.Count;
 
+    /// <summary>The latest recorded change of each resource and grantee.</summary>
+    public IEnumerable<ShareEvent> Events => _last.Values;
+
     /// <summary>Adds an event; a successful AWS add or remove is kept when it is the latest of its resource and grantee.</summary>
     public void Add(ShareEvent e)
     {

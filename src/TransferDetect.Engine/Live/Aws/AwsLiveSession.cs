@@ -55,6 +55,9 @@ public sealed class AwsLiveSession : IDisposable
     private readonly AWSCredentials _credentials;
     private string? _accountId;
 
+    /// <summary>The counts of the last log read (LookupEvents pages or trail objects), for -Verbose; null before one.</summary>
+    public ScanStatistics? Statistics { get; private set; }
+
     /// <exception cref="LiveSourceException">The profile does not exist, or no credentials can be found.</exception>
     public AwsLiveSession(AwsLiveOptions options, IScanHost host)
     {
@@ -149,10 +152,30 @@ public sealed class AwsLiveSession : IDisposable
     {
         var regions = ResolveRegions(cancellationToken);
         var reader = new ShareLogReader(_host, Narrowed(readerOptions));
+        Statistics = reader.Statistics;
         var lookup = new CloudTrailLookupReader(CloudTrail(), reader, _host, readerOptions.Window) { Strategy = _options.LookupStrategy };
         var names = CloudTrailLookupReader.EventNames(readerOptions.Categories, readerOptions.Operations);
         _host.Verbose($"CloudTrail LookupEvents in {string.Join(", ", regions)}: {(lookup.Strategy == CloudTrailLookupStrategy.PerEventName ? names.Count + " event name(s), one listing each" : "write events, filtered here")}, at most {_options.LookupEventsPerSecond} call(s) per second and region.");
         return lookup.Read(regions, names, cancellationToken);
+    }
+
+    /// <summary>The CloudTrail operations that set the grants the current state reads.</summary>
+    internal static readonly string[] GrantingOperations = { "ModifySnapshotAttribute", "ModifyImageAttribute", "PutBucketPolicy", "PutBucketAcl", "PutBucketReplication" };
+
+    /// <summary>
+    /// The grants recorded by LookupEvents (the last 90 days) in the resolved regions, for linking the current
+    /// state to the events that made it: one listing per granting operation and region.
+    /// </summary>
+    public AwsGrantIndex GrantsFromLookupEvents(ICollection<ShareCategory>? categories, CancellationToken cancellationToken)
+    {
+        var operations = GrantingOperations.Where(o => categories == null
+            || categories.Contains(o.StartsWith("Put", StringComparison.Ordinal) ? ShareCategory.Storage : ShareCategory.Snapshot)).ToArray();
+        var index = new AwsGrantIndex();
+        foreach (var e in LookupEvents(new ShareLogReaderOptions { Operations = operations, Window = new TimeWindow(DateTime.UtcNow - CloudTrailLookupReader.Retention, null) }, cancellationToken))
+        {
+            index.Add(e);
+        }
+        return index;
     }
 
     /// <summary>
@@ -202,7 +225,9 @@ public sealed class AwsLiveSession : IDisposable
     private IEnumerable<ShareEvent> ReadBucket(string bucket, string? prefix, string? destination, string region, ShareLogReaderOptions options, CancellationToken cancellationToken)
     {
         using var s3 = S3(region);
-        var reader = new CloudTrailBucketReader(s3, new ShareLogReader(_host, options), options, _host, _options.MaxParallelDownloads);
+        var logReader = new ShareLogReader(_host, options);
+        Statistics = logReader.Statistics;
+        var reader = new CloudTrailBucketReader(s3, logReader, options, _host, _options.MaxParallelDownloads);
         foreach (var e in reader.Read(bucket, prefix, destination, cancellationToken)) yield return e;
         _host.Verbose($"Read {reader.ObjectsRead} log object(s) from s3://{bucket}.");
     }

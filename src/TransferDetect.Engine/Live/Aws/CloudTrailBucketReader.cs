@@ -70,7 +70,7 @@ internal sealed class CloudTrailBucketReader
                 {
                     file = download.GetAwaiter().GetResult();
                 }
-                catch (AwsApiException e) when (!e.IsCredentialError)
+                catch (AwsApiException e)
                 {
                     var kind = e.IsAccessDenied ? ReadIssueKind.AccessDenied : ReadIssueKind.ApiCallFailed;
                     _host.ReportIssue(new ReadIssue(kind, $"s3://{bucket}/{k}", $"the object could not be downloaded ({e.Message}); the other objects are read"));
@@ -133,7 +133,9 @@ internal sealed class CloudTrailBucketReader
         }
         catch (AmazonS3Exception e)
         {
-            throw new AwsApiException("GetObject", (int)e.StatusCode, e.ErrorCode, $"GetObject failed: HTTP {(int)e.StatusCode} {e.ErrorCode}", e);
+            var api = new AwsApiException("GetObject", (int)e.StatusCode, e.ErrorCode, $"GetObject failed: HTTP {(int)e.StatusCode} {e.ErrorCode}", e);
+            if (api.IsCredentialError) throw AwsCredentialErrors.Fatal(api);
+            throw api;
         }
         catch (Amazon.Runtime.AmazonClientException e)
         {

@@ -78,8 +78,7 @@ internal sealed class CloudTrailLookupReader
         {
             if (Strategy == CloudTrailLookupStrategy.WriteEvents)
             {
-                bool denied = false;
-                foreach (var e in Listing(region, null, () => denied = true, cancellationToken)) yield return e;
+                foreach (var e in Listing(region, null, () => { }, cancellationToken)) yield return e;
                 continue;
             }
             foreach (var name in eventNames)
