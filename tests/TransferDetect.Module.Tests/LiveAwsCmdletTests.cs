@@ -182,6 +182,17 @@ public class LiveAwsCmdletTests
     }
 
     [Fact]
+    public void Region_of_the_live_sets_completes_region_names_and_star()
+    {
+        using var s = new PowerShellSession();
+        string Complete(string input) => string.Join(" ", s.Run("[System.Management.Automation.CommandCompletion]::CompleteInput($args[0], $args[0].Length, $null).CompletionMatches | ForEach-Object { $_.CompletionText }", input).Output);
+        Assert.Equal("eu-west-1 eu-west-2 eu-west-3", Complete("Find-ExternalShare -Live -Provider Aws -Region eu-w"));
+        var all = Complete("Get-ShareEvent -Live -Provider Aws -Region ").Split(' ');
+        Assert.Equal("'*'", all[^1]);
+        Assert.Contains("us-east-1", all);
+    }
+
+    [Fact]
     public void Live_without_Provider_Aws_stops_with_a_clear_error()
     {
         using var s = new PowerShellSession();
