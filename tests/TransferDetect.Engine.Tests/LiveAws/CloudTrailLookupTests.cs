@@ -121,7 +121,7 @@ public class CloudTrailLookupTests
         Assert.Contains("page 2 of ModifySnapshotAttribute", issue.Message);
         Assert.Contains("HTTP 500 InternalFailure", issue.Message);
         Assert.Contains("after 3 attempt(s)", issue.Message);
-        Assert.Contains("the 2 share event(s) of pages 1 to 1 were kept", issue.Message);
+        Assert.Contains("the events of pages 1 to 1 were kept", issue.Message);
         Assert.Contains("was not read", issue.Message);
     }
 
@@ -158,6 +158,25 @@ public class CloudTrailLookupTests
         Assert.Equal(ReadIssueKind.AccessDenied, issue.Kind);
         Assert.Contains("cloudtrail:LookupEvents", issue.Message);
         Assert.Equal(1, server.Requests.Count(r => r.Header("authorization")!.Contains("/us-east-1/")));
+    }
+
+    [Fact]
+    public async Task Regions_are_read_at_once_each_at_its_own_rate()
+    {
+        var trail = new FakeCloudTrail { PageSize = 1 };
+        var regions = new[] { "us-east-1", "eu-west-1", "ap-south-1", "sa-east-1" };
+        foreach (var region in regions)
+        {
+            for (int i = 0; i < 3; i++) trail.Add(region, Share("99998888777" + i, $"2026-11-20T10:00:0{i}Z"));
+        }
+        var watch = Stopwatch.StartNew();
+        var (events, host, server) = await Run(trail, o => o.LookupEventsPerSecond = 2, new ShareLogReaderOptions { Operations = new[] { "ModifySnapshotAttribute" } }, regions);
+        await using var _ = server;
+        Assert.Equal(12, events.Count);
+        Assert.Equal(regions.OrderBy(r => r), events.Select(e => e.Region!).Distinct().OrderBy(r => r));
+        Assert.Empty(host.Issues);
+        // 3 calls per region at 2 per second take 1 s; four regions one after the other would take 4 s.
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(3), $"4 regions took {watch.Elapsed}");
     }
 
     [Fact]

@@ -153,7 +153,10 @@ public sealed class AwsLiveSession : IDisposable
         var regions = ResolveRegions(cancellationToken);
         var reader = new ShareLogReader(_host, Narrowed(readerOptions));
         Statistics = reader.Statistics;
-        var lookup = new CloudTrailLookupReader(CloudTrail(), reader, _host, readerOptions.Window) { Strategy = _options.LookupStrategy };
+        var source = CloudTrail();
+        var lookup = new CloudTrailLookupReader(source, reader, _host, readerOptions.Window) { Strategy = _options.LookupStrategy };
+        // Retry messages come from the regions' threads: they wait in the reader until the caller's thread passes them on.
+        if (source is CloudTrailLookupClient client) client.Log = lookup.Pending.Enqueue;
         var names = CloudTrailLookupReader.EventNames(readerOptions.Categories, readerOptions.Operations);
         _host.Verbose($"CloudTrail LookupEvents in {string.Join(", ", regions)}: {(lookup.Strategy == CloudTrailLookupStrategy.PerEventName ? names.Count + " event name(s), one listing each" : "write events, filtered here")}, at most {_options.LookupEventsPerSecond} call(s) per second and region.");
         return lookup.Read(regions, names, cancellationToken);
@@ -250,7 +253,7 @@ public sealed class AwsLiveSession : IDisposable
     {
         var client = new CloudTrailLookupClient(_http, SigningCredentials, region => Endpoint("CLOUDTRAIL") ?? AwsEndpoints.CloudTrail(region),
             _options.Retry, _options.LookupEventsPerSecond);
-        client.Log = _host.Verbose;
+        client.Log = null;
         return client;
     }
 

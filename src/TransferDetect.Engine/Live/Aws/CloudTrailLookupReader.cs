@@ -1,5 +1,8 @@
 using System;
+using System.Collections.Concurrent;
 using System.Collections.Generic;
+using System.Runtime.ExceptionServices;
+using System.Threading.Tasks;
 using System.IO;
 using System.Linq;
 using System.Threading;
@@ -72,25 +75,129 @@ internal sealed class CloudTrailLookupReader
         return null;
     }
 
+    /// <summary>
+    /// Reads the regions at once (each at its own rate limit), one page in memory per region at most plus a
+    /// small shared queue; the pages are parsed here, on the caller's thread, as they arrive, so events of
+    /// different regions interleave. Problems are reported on the caller's thread too.
+    /// </summary>
     public IEnumerable<ShareEvent> Read(IReadOnlyList<string> regions, IReadOnlyList<string> eventNames, CancellationToken cancellationToken)
     {
-        foreach (var region in regions)
+        if (regions.Count <= 1)
         {
-            if (Strategy == CloudTrailLookupStrategy.WriteEvents)
+            foreach (var region in regions)
             {
-                foreach (var e in Listing(region, null, () => { }, cancellationToken)) yield return e;
-                continue;
+                foreach (var e in Parse(Fetch(region, eventNames, cancellationToken), cancellationToken)) yield return e;
             }
-            foreach (var name in eventNames)
+            yield break;
+        }
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        using var queue = new BlockingCollection<object>(boundedCapacity: Math.Max(4, regions.Count));
+        int running = regions.Count;
+        var producers = regions.Select(region => Task.Run(() =>
+        {
+            try
             {
-                bool denied = false;
-                foreach (var e in Listing(region, name, () => denied = true, cancellationToken)) yield return e;
-                if (denied) break;
+                foreach (var item in Fetch(region, eventNames, stop.Token)) queue.Add(item, stop.Token);
+            }
+            catch (OperationCanceledException) when (stop.IsCancellationRequested)
+            {
+                // The read was stopped (Ctrl+C, or another region's fatal error).
+            }
+            catch (Exception e)
+            {
+                try
+                {
+                    queue.Add(ExceptionDispatchInfo.Capture(e), stop.Token);
+                }
+                catch (OperationCanceledException)
+                {
+                }
+            }
+            finally
+            {
+                if (Interlocked.Decrement(ref running) == 0) queue.CompleteAdding();
+            }
+        })).ToArray();
+        try
+        {
+            foreach (var e in Parse(queue.GetConsumingEnumerable(cancellationToken), cancellationToken)) yield return e;
+        }
+        finally
+        {
+            stop.Cancel();
+            try
+            {
+                Task.WaitAll(producers);
+            }
+            catch (AggregateException)
+            {
+                // Cancelled with the read; its errors were passed on through the queue.
             }
         }
     }
 
-    private IEnumerable<ShareEvent> Listing(string region, string? eventName, Action denied, CancellationToken cancellationToken)
+    /// <summary>A page as it came, with the name its events are read under.</summary>
+    private sealed class FetchedPage
+    {
+        public FetchedPage(string name, byte[] body)
+        {
+            Name = name;
+            Body = body;
+        }
+
+        public string Name { get; }
+        public byte[] Body { get; }
+    }
+
+    /// <summary>Messages for -Verbose from other threads (the client's retries), passed on by the caller's thread.</summary>
+    public ConcurrentQueue<string> Pending { get; } = new();
+
+    /// <summary>Turns fetched pages into events and passes problems to the host, on the caller's thread.</summary>
+    private IEnumerable<ShareEvent> Parse(IEnumerable<object> items, CancellationToken cancellationToken)
+    {
+        foreach (var item in items)
+        {
+            while (Pending.TryDequeue(out var pending)) _host.Verbose(pending);
+            switch (item)
+            {
+                case FetchedPage page:
+                    Pages++;
+                    using (var stream = new MemoryStream(page.Body, writable: false))
+                    {
+                        foreach (var e in _reader.ReadStream(stream, page.Name, cancellationToken)) yield return e;
+                    }
+                    break;
+                case ReadIssue issue:
+                    _host.ReportIssue(issue);
+                    break;
+                case string message:
+                    _host.Verbose(message);
+                    break;
+                case ExceptionDispatchInfo error:
+                    error.Throw();
+                    break;
+            }
+        }
+        while (Pending.TryDequeue(out var last)) _host.Verbose(last);
+    }
+
+    /// <summary>The pages of one region (every listing of it), and the issues of the calls that failed.</summary>
+    private IEnumerable<object> Fetch(string region, IReadOnlyList<string> eventNames, CancellationToken cancellationToken)
+    {
+        if (Strategy == CloudTrailLookupStrategy.WriteEvents)
+        {
+            foreach (var item in Listing(region, null, () => { }, cancellationToken)) yield return item;
+            yield break;
+        }
+        foreach (var name in eventNames)
+        {
+            bool denied = false;
+            foreach (var item in Listing(region, name, () => denied = true, cancellationToken)) yield return item;
+            if (denied) yield break;
+        }
+    }
+
+    private IEnumerable<object> Listing(string region, string? eventName, Action denied, CancellationToken cancellationToken)
     {
         string what = eventName ?? "write events";
         var request = new CloudTrailLookupRequest(region)
@@ -101,12 +208,12 @@ internal sealed class CloudTrailLookupReader
             EndTime = _window.End,
         };
         int page = 0;
-        long events = 0;
         while (true)
         {
             cancellationToken.ThrowIfCancellationRequested();
             page++;
-            CloudTrailEventsPage result;
+            CloudTrailEventsPage? result = null;
+            ReadIssue? failure = null;
             try
             {
                 result = _source.LookupEventsAsync(request, cancellationToken).GetAwaiter().GetResult();
@@ -117,33 +224,28 @@ internal sealed class CloudTrailLookupReader
             }
             catch (AwsApiException e) when (e.IsAccessDenied)
             {
-                _host.ReportIssue(new ReadIssue(ReadIssueKind.AccessDenied, $"LookupEvents {region}",
-                    $"access denied ({e.ErrorCode ?? "HTTP " + e.StatusCode}): the identity needs cloudtrail:LookupEvents; region {region} was not read"));
+                failure = new ReadIssue(ReadIssueKind.AccessDenied, $"LookupEvents {region}",
+                    $"access denied ({e.ErrorCode ?? "HTTP " + e.StatusCode}): the identity needs cloudtrail:LookupEvents; region {region} was not read");
                 denied();
-                yield break;
             }
             catch (AwsApiException e)
             {
-                string kept = page == 1 ? "nothing of it was read" : $"the {events} share event(s) of pages 1 to {page - 1} were kept";
-                _host.ReportIssue(new ReadIssue(ReadIssueKind.ApiCallFailed, $"LookupEvents {region}",
-                    $"page {page} of {what} failed ({e.Message}); {kept}, and the rest of {what} in {region} was not read"));
+                string kept = page == 1 ? "nothing of it was read" : $"the events of pages 1 to {page - 1} were kept";
+                failure = new ReadIssue(ReadIssueKind.ApiCallFailed, $"LookupEvents {region}",
+                    $"page {page} of {what} failed ({e.Message}); {kept}, and the rest of {what} in {region} was not read");
+            }
+            if (failure != null)
+            {
+                yield return failure;
                 yield break;
             }
-            Pages++;
             string name = eventName == null ? $"LookupEvents {region} page {page}" : $"LookupEvents {region} {eventName} page {page}";
-            using (var stream = new MemoryStream(result.Body, writable: false))
-            {
-                foreach (var e in _reader.ReadStream(stream, name, cancellationToken))
-                {
-                    events++;
-                    yield return e;
-                }
-            }
+            yield return new FetchedPage(name, result!.Body);
             if (result.NextToken == null) yield break;
             if (result.NextToken == request.NextToken)
             {
-                _host.ReportIssue(new ReadIssue(ReadIssueKind.ApiCallFailed, $"LookupEvents {region}",
-                    $"page {page} of {what} returned the token it was asked with; paging stopped there so it does not loop"));
+                yield return new ReadIssue(ReadIssueKind.ApiCallFailed, $"LookupEvents {region}",
+                    $"page {page} of {what} returned the token it was asked with; paging stopped there so it does not loop");
                 yield break;
             }
             request.NextToken = result.NextToken;
