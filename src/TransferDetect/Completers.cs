@@ -22,11 +22,15 @@ internal static class Completion
     }
 }
 
-/// <summary>Tab completion of -Region: the AWS regions.</summary>
+/// <summary>Tab completion of -Region: the AWS regions, then * (every region; for the live sources, every enabled one).</summary>
 public sealed class AwsRegionCompleter : IArgumentCompleter
 {
-    public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete, CommandAst commandAst, IDictionary fakeBoundParameters) =>
-        Completion.From(AwsRegions.Known, wordToComplete);
+    public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete, CommandAst commandAst, IDictionary fakeBoundParameters)
+    {
+        foreach (var r in Completion.From(AwsRegions.Known, wordToComplete)) yield return r;
+        string word = (wordToComplete ?? "").Trim('\'', '"');
+        if (word.Length == 0 || word == "*") yield return new CompletionResult("'*'", "*", CompletionResultType.ParameterValue, "every region (live: every region enabled in the account)");
+    }
 }
 
 /// <summary>

@@ -23,7 +23,7 @@ public sealed partial class FindExternalShareCommand
     [Parameter(ParameterSetName = LiveSet, Mandatory = true)]
     public SwitchParameter Live { get; set; }
 
-    /// <summary>The providers whose current state is read: Azure, M365.</summary>
+    /// <summary>The providers whose current state is read: Aws, Azure, M365.</summary>
     [Parameter(ParameterSetName = LiveSet, Mandatory = true)]
     [ValidateNotNullOrEmpty]
     public Provider[] Provider { get; set; } = Array.Empty<Provider>();
@@ -59,12 +59,14 @@ public sealed partial class FindExternalShareCommand
 
     private void ProcessLive()
     {
-        var unsupported = Provider.Where(p => p != Engine.Model.Provider.Azure && p != Engine.Model.Provider.M365).ToArray();
+        var unsupported = Provider.Where(p => p != Engine.Model.Provider.Aws && p != Engine.Model.Provider.Azure && p != Engine.Model.Provider.M365).ToArray();
         if (unsupported.Length > 0)
         {
-            ThrowTerminatingError(new ErrorRecord(new ArgumentException($"-Live reads Azure and M365 here; {string.Join(", ", unsupported)} has no live source."), "TransferDetect.InvalidLiveArgument", ErrorCategory.InvalidArgument, Provider));
+            ThrowTerminatingError(new ErrorRecord(new ArgumentException($"-Live reads Aws, Azure and M365; {string.Join(", ", unsupported)} has no live source."), "TransferDetect.InvalidLiveArgument", ErrorCategory.InvalidArgument, Provider));
             return;
         }
+        if (Provider.Contains(Engine.Model.Provider.Aws)) ProcessLiveAws(_detector!);
+        if (!Provider.Contains(Engine.Model.Provider.Azure) && !Provider.Contains(Engine.Model.Provider.M365)) return;
         var host = new CmdletScanHost(this, "Reading the current sharing state");
         var options = AzureLiveCommand.Options(SubscriptionId, TenantId, ManagedIdentity.IsPresent, ManagedIdentityClientId, ArmEndpoint, GraphEndpoint, TimeWindow.All);
         if (Provider.Contains(Engine.Model.Provider.Azure))

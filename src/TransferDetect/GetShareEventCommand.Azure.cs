@@ -17,12 +17,12 @@ public sealed partial class GetShareEventCommand
     internal const string StorageAccountSet = "StorageAccount";
     internal const string BlobContainerSet = "BlobContainer";
 
-    /// <summary>Read from the provider's API instead of files (with -Provider Azure: the Activity Log).</summary>
+    /// <summary>Read from the provider's API instead of files: -Provider Aws reads CloudTrail LookupEvents, -Provider Azure the Activity Log.</summary>
     [Parameter(ParameterSetName = LiveSet, Mandatory = true)]
     public SwitchParameter Live { get; set; }
 
     /// <summary>The subscriptions whose Activity Log is read (live, or the exported blobs of).</summary>
-    [Parameter(ParameterSetName = LiveSet, Mandatory = true)]
+    [Parameter(ParameterSetName = LiveSet)]
     [Parameter(ParameterSetName = StorageAccountSet)]
     [Parameter(ParameterSetName = BlobContainerSet)]
     [ValidateNotNullOrEmpty]
@@ -68,9 +68,19 @@ public sealed partial class GetShareEventCommand
         switch (ParameterSetName)
         {
             case LiveSet:
+                if (Provider != null && Provider.Length == 1 && Provider[0] == Engine.Model.Provider.Aws)
+                {
+                    base.ProcessRecord(); // CloudTrail LookupEvents, through ReadOtherSource (GetShareEventCommand.Aws.cs)
+                    break;
+                }
                 if (Provider == null || Provider.Length != 1 || Provider[0] != Engine.Model.Provider.Azure)
                 {
-                    ThrowTerminatingError(new ErrorRecord(new ArgumentException("-Live reads one provider's API: give -Provider Azure."), "TransferDetect.InvalidLiveArgument", ErrorCategory.InvalidArgument, Provider));
+                    ThrowTerminatingError(new ErrorRecord(new ArgumentException("-Live reads one provider's API: give -Provider Aws or -Provider Azure."), "TransferDetect.InvalidLiveArgument", ErrorCategory.InvalidArgument, Provider));
+                    return;
+                }
+                if (SubscriptionId == null || SubscriptionId.Length == 0)
+                {
+                    ThrowTerminatingError(new ErrorRecord(new ArgumentException("-Provider Azure reads subscriptions: give -SubscriptionId."), "TransferDetect.InvalidLiveArgument", ErrorCategory.InvalidArgument, null));
                     return;
                 }
                 AzureLiveCommand.Run(this, () => new AzureActivityLogSource(ScanHost, LiveOptions(), ReaderOptions()).Read(Cancellation), e => WriteObject(e));

@@ -18,7 +18,9 @@ public abstract class ShareEventCommandBase : PSCmdlet
 
     private readonly CancellationTokenSource _cancel = new();
     private ShareLogReader? _reader;
+    private ShareLogReaderOptions? _options;
     private CmdletScanHost? _host;
+    private bool _readOther;
 
     /// <summary>Files or folders to read; wildcards allowed.</summary>
     [Parameter(ParameterSetName = PathSet, Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
@@ -100,14 +102,16 @@ public abstract class ShareEventCommandBase : PSCmdlet
         _host = new CmdletScanHost(this, Activity);
         try
         {
-            _reader = new ShareLogReader(_host, new ShareLogReaderOptions
+            _options = new ShareLogReaderOptions
             {
                 Window = window,
-                Regions = Region,
+                // "*" is every region (as for the live sources).
+                Regions = Region != null && Array.IndexOf(Region, "*") >= 0 ? null : Region,
                 Operations = Operation,
                 Providers = Provider,
                 Categories = Categories,
-            });
+            };
+            _reader = new ShareLogReader(_host, _options);
         }
         catch (ArgumentException e)
         {
@@ -115,8 +119,28 @@ public abstract class ShareEventCommandBase : PSCmdlet
         }
     }
 
+    /// <summary>
+    /// The events of a source that is not a path (a live source chosen by a parameter set of the cmdlet), or null
+    /// for the paths. Engine errors that end the read (no credentials, no region) are thrown as they are.
+    /// </summary>
+    internal virtual IEnumerable<ShareEvent>? ReadOtherSource(ShareLogReaderOptions options, CmdletScanHost host, CancellationToken cancellationToken) => null;
+
     protected override void ProcessRecord()
     {
+        var other = ReadOtherSource(_options!, _host!, _cancel.Token);
+        if (other != null)
+        {
+            _readOther = true;
+            try
+            {
+                foreach (var e in other) WriteObject(e);
+            }
+            catch (OperationCanceledException) when (_cancel.IsCancellationRequested)
+            {
+                // Ctrl+C.
+            }
+            return;
+        }
         bool literal = ParameterSetName == LiteralPathSet;
         var paths = PathResolver.Resolve(this, literal ? LiteralPath : Path, literal);
         try
@@ -135,7 +159,7 @@ public abstract class ShareEventCommandBase : PSCmdlet
     protected override void EndProcessing()
     {
         _host?.Complete();
-        if (_reader != null) WriteVerbose(_reader.Statistics.Summary());
+        if (_reader != null && !_readOther) WriteVerbose(_reader.Statistics.Summary());
     }
 
     protected override void StopProcessing() => _cancel.Cancel();
