@@ -49,7 +49,7 @@ internal static class AwsLiveCommand
     }
 
     public static ErrorRecord Terminating(AwsApiException e) =>
-        new(e, e.IsAccessDenied ? "TransferDetect.AccessDenied" : "TransferDetect.ApiCallFailed",
+        new(e, e.IsAccessDenied ? "TransferDetect.AccessDenied" : "TransferDetect.SourceFailed",
             e.IsAccessDenied ? ErrorCategory.PermissionDenied : ErrorCategory.ConnectionError, e.Operation) { ErrorDetails = new ErrorDetails(e.Message) };
 
     /// <summary>Runs one engine call; an error that ends the read becomes a terminating error.</summary>

@@ -35,6 +35,7 @@ internal sealed class CmdletScanHost : IScanHost
             ReadIssueKind.CorruptCompression => ErrorCategory.ReadError,
             ReadIssueKind.MoreIssues => ErrorCategory.LimitsExceeded,
             ReadIssueKind.SourceFailed => ErrorCategory.ConnectionError,
+            ReadIssueKind.AccessDenied => ErrorCategory.PermissionDenied,
             _ => ErrorCategory.InvalidData,
         };
         var record = new ErrorRecord(new InvalidDataException(issue.Message), issue.ErrorId, category, issue.File);

@@ -27,12 +27,10 @@ public enum ReadIssueKind
     OversizedRecord,
     /// <summary>More problems in a file than are reported one by one.</summary>
     MoreIssues,
-    /// <summary>A live source's request failed after its retries (throttling, a server error, access denied): what was read before is kept, the rest of that source is missing.</summary>
+    /// <summary>A live source's request failed after its retries (throttling, a server error, the network): what was read before is kept, the rest of that source is missing.</summary>
     SourceFailed,
     /// <summary>A live source cannot serve all of the time window asked for (the Activity Log keeps 90 days): the part it can serve is read.</summary>
     SourceLimited,
-    /// <summary>A live source's call failed after its retries (server error, throttled too long, network): what was read before it is kept, the rest of that listing was not read.</summary>
-    ApiCallFailed,
     /// <summary>A live source's call was refused (access denied): that region, bucket or resource was not read, the others were.</summary>
     AccessDenied,
 }

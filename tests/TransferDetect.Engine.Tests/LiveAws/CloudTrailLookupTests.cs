@@ -116,7 +116,7 @@ public class CloudTrailLookupTests
         Assert.Equal(2, events.Count(e => e.Operation == "ModifySnapshotAttribute"));
         Assert.Equal("444455556666", Assert.Single(events, e => e.Operation == "ModifyImageAttribute").Grantee);
         var issue = Assert.Single(host.Issues);
-        Assert.Equal(ReadIssueKind.ApiCallFailed, issue.Kind);
+        Assert.Equal(ReadIssueKind.SourceFailed, issue.Kind);
         Assert.Equal("LookupEvents us-east-1", issue.File);
         Assert.Contains("page 2 of ModifySnapshotAttribute", issue.Message);
         Assert.Contains("HTTP 500 InternalFailure", issue.Message);

@@ -175,7 +175,7 @@ public class CurrentStateTests
         await using var _ = server;
         Assert.Equal(2, events.Count);
         var issue = Assert.Single(host.Issues);
-        Assert.Equal(ReadIssueKind.ApiCallFailed, issue.Kind);
+        Assert.Equal(ReadIssueKind.SourceFailed, issue.Kind);
         Assert.Equal("DescribeSnapshots us-east-1", issue.File);
         Assert.Contains("page 2 failed", issue.Message);
         Assert.Contains("the 2 item(s) of pages 1 to 1 were kept", issue.Message);

@@ -44,7 +44,7 @@ internal sealed class AwsCalls
             catch (AwsApiException e)
             {
                 string kept = page == 1 ? "nothing of it was read" : $"the {read} item(s) of pages 1 to {page - 1} were kept";
-                _host.ReportIssue(new ReadIssue(ReadIssueKind.ApiCallFailed, $"{operation} {region}", $"page {page} failed ({e.Message}); {kept}, and the rest was not read"));
+                _host.ReportIssue(new ReadIssue(ReadIssueKind.SourceFailed, $"{operation} {region}", $"page {page} failed ({e.Message}); {kept}, and the rest was not read"));
                 yield break;
             }
             foreach (var item in items(response) ?? new List<TItem>())
@@ -84,7 +84,7 @@ internal sealed class AwsCalls
         }
         catch (AwsApiException e)
         {
-            _host.ReportIssue(new ReadIssue(ReadIssueKind.ApiCallFailed, $"{operation} {region}", $"{resource}: {e.Message}; {resource} was not read, the others were"));
+            _host.ReportIssue(new ReadIssue(ReadIssueKind.SourceFailed, $"{operation} {region}", $"{resource}: {e.Message}; {resource} was not read, the others were"));
             return null;
         }
     }

@@ -72,7 +72,7 @@ internal sealed class CloudTrailBucketReader
                 }
                 catch (AwsApiException e)
                 {
-                    var kind = e.IsAccessDenied ? ReadIssueKind.AccessDenied : ReadIssueKind.ApiCallFailed;
+                    var kind = e.IsAccessDenied ? ReadIssueKind.AccessDenied : ReadIssueKind.SourceFailed;
                     _host.ReportIssue(new ReadIssue(kind, $"s3://{bucket}/{k}", $"the object could not be downloaded ({e.Message}); the other objects are read"));
                     continue;
                 }

@@ -231,7 +231,7 @@ internal sealed class CloudTrailLookupReader
             catch (AwsApiException e)
             {
                 string kept = page == 1 ? "nothing of it was read" : $"the events of pages 1 to {page - 1} were kept";
-                failure = new ReadIssue(ReadIssueKind.ApiCallFailed, $"LookupEvents {region}",
+                failure = new ReadIssue(ReadIssueKind.SourceFailed, $"LookupEvents {region}",
                     $"page {page} of {what} failed ({e.Message}); {kept}, and the rest of {what} in {region} was not read");
             }
             if (failure != null)
@@ -244,7 +244,7 @@ internal sealed class CloudTrailLookupReader
             if (result.NextToken == null) yield break;
             if (result.NextToken == request.NextToken)
             {
-                yield return new ReadIssue(ReadIssueKind.ApiCallFailed, $"LookupEvents {region}",
+                yield return new ReadIssue(ReadIssueKind.SourceFailed, $"LookupEvents {region}",
                     $"page {page} of {what} returned the token it was asked with; paging stopped there so it does not loop");
                 yield break;
             }
