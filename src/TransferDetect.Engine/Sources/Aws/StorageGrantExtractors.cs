@@ -18,14 +18,15 @@ internal static class StorageGrantExtractors
 
     public static readonly AwsShareOperation[] Operations =
     {
-        new("PutBucketPolicy", S3, ShareCategory.Storage, (rp, _) => AwsPolicy.Read(new AwsGrantSet("S3Bucket", rp.Text("bucketName")), rp.Get("bucketPolicy"), "bucketPolicy")),
+        new AwsDetectionDefinition("PutBucketPolicy", S3, ShareCategory.Storage, "S3Bucket", AwsValue.Text(AwsPath.Rp("bucketName")),
+            new[] { AwsPolicy.Document(AwsPath.Rp("bucketPolicy"), "bucketPolicy") }).ToOperation(),
         new("PutBucketAcl", S3, ShareCategory.Storage, (rp, _) => BucketAcl(rp)),
         new("PutBucketReplication", S3, ShareCategory.Storage, (rp, _) => Replication(rp)),
         new("CopyObject", S3, ShareCategory.Storage, CopyObject),
     };
 
     /// <summary>
-    /// The ACL in the body (<c>AccessControlPolicy.AccessControlList.Grant</c>, one grant or a list) or in the
+    /// Procedural (no definition, so no generated query yet): the ACL in the body (<c>AccessControlPolicy.AccessControlList.Grant</c>, one grant or a list) or in the
     /// headers (<c>x-amz-acl</c> canned ACLs, <c>x-amz-grant-*</c> lists). AllUsers and AuthenticatedUsers are
     /// public; a canonical user id other than the bucket owner's (<c>Owner.ID</c>) and an e-mail grantee are
     /// users outside the zone (the zone has no canonical ids), and a canonical id that cannot be compared with the
