@@ -35,29 +35,34 @@ internal sealed class AwsSqlContext
         _ => "b.serviceeventdetails",
     };
 
-    /// <summary>Every spelling the path lists, step by step.</summary>
-    private static IEnumerable<string[]> Spellings(AwsPath path)
-    {
-        IEnumerable<string[]> all = new[] { Array.Empty<string>() };
-        foreach (var step in path.Steps) all = all.SelectMany(prefix => step.Select(s => prefix.Concat(new[] { s }).ToArray())).ToList();
-        return all;
-    }
-
-    /// <summary>The JSON value at the path (the first spelling present).</summary>
+    /// <summary>
+    /// The JSON value at the path: at each step the first spelling present, as the engine's lookup does
+    /// (the engine also matches any other case; SQL only the listed spellings).
+    /// </summary>
     public string Json(AwsPath path)
     {
         if (path.Root == AwsRoot.Record) throw new InvalidOperationException("Record fields are columns: use Text.");
-        var parts = Spellings(path).Select(steps => JsonOf(DocumentColumn(path.Root), steps)).ToList();
-        return parts.Count == 1 ? parts[0] : "COALESCE(" + string.Join(", ", parts) + ")";
+        string column = DocumentColumn(path.Root);
+        string json = Coalesce(path.Steps[0].Select(name => Dialect.DocumentMember(column, name)));
+        foreach (var step in path.Steps.Skip(1))
+        {
+            string parent = json;
+            json = Coalesce(step.Select(name => Dialect.JsonAt(parent, Dialect.Path("$", name))));
+        }
+        return json;
     }
 
-    private string JsonOf(string column, string[] steps)
+    private static string Coalesce(IEnumerable<string> parts)
     {
-        string json = Dialect.DocumentMember(column, steps[0]);
-        if (steps.Length == 1) return json;
-        string path = "$";
-        foreach (var s in steps.Skip(1)) path = Dialect.Path(path, s);
-        return Dialect.JsonAt(json, path);
+        var list = parts.ToList();
+        return list.Count == 1 ? list[0] : "COALESCE(" + string.Join(", ", list) + ")";
+    }
+
+    /// <summary>Binds an expression to a name (a lateral one-row subquery), so that it is written once however often it is used.</summary>
+    public (string From, string Name) Bind(string expression)
+    {
+        string alias = NewAlias("a");
+        return ($"CROSS JOIN LATERAL (SELECT {expression} AS v) AS {alias}", alias + ".v");
     }
 
     /// <summary>The text at the path (<see cref="Sources.JsonElementExtensions.Str(System.Text.Json.JsonElement)"/>).</summary>
@@ -68,8 +73,7 @@ internal sealed class AwsSqlContext
             string key = string.Join(".", path.Steps.Select(s => s[0]));
             return RecordColumns.TryGetValue(key, out var column) ? column : throw new InvalidOperationException($"No column for the record field {key}.");
         }
-        var parts = Spellings(path).Select(steps => Dialect.ScalarText(JsonOf(DocumentColumn(path.Root), steps))).ToList();
-        return parts.Count == 1 ? parts[0] : "COALESCE(" + string.Join(", ", parts) + ")";
+        return Dialect.ScalarText(Json(path));
     }
 
     public string TypeLiteral(GranteeType? type) => type == null ? "CAST(NULL AS VARCHAR)" : Dialect.Literal(type.Value.ToString());
@@ -127,7 +131,7 @@ internal sealed class AwsSqlGenerator
         var sb = new StringBuilder();
         sb.Append("-- TransferDetect: shares to principals outside the trust zone (MITRE ATT&CK T1537), generated from the engine's AWS definitions.\n");
         sb.Append("-- One row per finding; severity and verdict as Find-ExternalShare gives them. Dialect: ").Append(_d.Name).Append(".\n");
-        sb.Append("WITH base AS (\n  SELECT row_number() OVER () AS rowkey,\n    ");
+        sb.Append($"WITH base {_d.CteAs} (\n  SELECT row_number() OVER () AS rowkey,\n    ");
         string Col(string n) => "e." + _d.Column(n);
         sb.Append(string.Join(",\n    ", new[]
         {
@@ -145,7 +149,7 @@ internal sealed class AwsSqlGenerator
         sb.Append(names.Count == 0 ? "FALSE" : string.Join("\n    OR ", names)).Append(')');
         if (options.StartTime != null) sb.Append($"\n    AND {_d.Timestamp(Col("eventTime"))} >= {_d.TimestampLiteral(options.StartTime.Value)}");
         if (options.EndTime != null) sb.Append($"\n    AND {_d.Timestamp(Col("eventTime"))} < {_d.TimestampLiteral(options.EndTime.Value)}");
-        sb.Append("\n),\ngrants AS (\n");
+        sb.Append($"\n),\ngrants {_d.CteAs} (\n");
         var selects = new List<string>();
         foreach (var def in definitions)
         {
@@ -170,6 +174,14 @@ internal sealed class AwsSqlGenerator
                         $"  WHERE {string.Join("\n    AND ", where)}");
                 }
             }
+        }
+        if (selects.Count == 0)
+        {
+            // Revocations only (RevokeGrant, RemoveLayerVersionPermission...): never a finding.
+            selects.Add("  SELECT b.eventid, b.eventtime, b.eventname, b.eventsource, b.awsregion, b.errorcode, b.invokedby, b.actor, b.recipientaccountid AS owneraccount,\n" +
+                "    CAST(NULL AS VARCHAR) AS category, CAST(NULL AS VARCHAR) AS resourcetype, CAST(NULL AS VARCHAR) AS resourceid, CAST(NULL AS VARCHAR) AS action,\n" +
+                "    CAST(NULL AS VARCHAR) AS grantee, CAST(NULL AS VARCHAR) AS granteetypehint, CAST(NULL AS VARCHAR) AS permission, CAST(NULL AS VARCHAR) AS note,\n" +
+                "    CAST(NULL AS VARCHAR) AS grp, CAST(NULL AS INTEGER) AS rnk, CAST(NULL AS VARCHAR) AS entry, FALSE AS wildcard\n  FROM base b\n  WHERE FALSE");
         }
         sb.Append(string.Join("\n  UNION ALL\n", selects));
         sb.Append("\n),\n");

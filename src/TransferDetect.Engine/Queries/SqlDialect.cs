@@ -1,6 +1,6 @@
 using System;
 using System.Globalization;
-using System.Text;
+using System.Collections.Generic;
 
 namespace TransferDetect.Engine.Queries;
 
@@ -70,6 +70,12 @@ internal abstract class SqlDialect
 
     /// <summary>The event time column (ISO 8601 text) as a timestamp.</summary>
     public abstract string Timestamp(string isoText);
+
+    /// <summary>How a common table expression is introduced: DuckDB is told to materialize it (its planner otherwise inlines the union into every use); Trino has no such hint.</summary>
+    public virtual string CteAs => "AS";
+
+    /// <summary>A list literal of expressions.</summary>
+    public virtual string ArrayOf(IEnumerable<string> items) => "ARRAY[" + string.Join(", ", items) + "]";
 
     /// <summary>A timestamp literal.</summary>
     public abstract string TimestampLiteral(DateTime utc);
@@ -144,6 +150,10 @@ internal sealed class DuckDbDialect : SqlDialect
     public static readonly DuckDbDialect Instance = new();
 
     public override string Name => "DuckDB";
+
+    public override string CteAs => "AS MATERIALIZED";
+
+    public override string ArrayOf(IEnumerable<string> items) => "[" + string.Join(", ", items) + "]";
 
     protected override string QuotedStep(string name) => ".\"" + name.Replace("\"", "\\\"") + "\"";
 

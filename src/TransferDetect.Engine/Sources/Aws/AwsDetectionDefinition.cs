@@ -571,10 +571,10 @@ internal abstract class AwsGranteeRule
         }
         protected override IEnumerable<AwsSqlGrant> Compile(AwsSqlContext c)
         {
-            string alias = c.NewAlias("v");
-            var (from, item) = c.Dialect.Unnest(c.Dialect.Items(c.Json(_list)), alias);
+            var (bind, list) = c.Bind(c.Json(_list));
+            var (from, item) = c.Dialect.Unnest(c.Dialect.Items(list), c.NewAlias("v"));
             string g = c.Dialect.ScalarText(item);
-            var grant = new AwsSqlGrant(c.Dialect.Literal(_action.ToString()), g, "CAST(NULL AS VARCHAR)") { From = from };
+            var grant = new AwsSqlGrant(c.Dialect.Literal(_action.ToString()), g, "CAST(NULL AS VARCHAR)") { From = bind + "\n  " + from };
             if (_note != null) grant = grant with { Note = $"CASE WHEN {_note.Sql(c)} THEN {c.NoteFor(AwsGrantNote.RamInsideOrganization)} END" };
             yield return _skipService ? grant.And($"NOT {c.IsServicePrincipal(g)}") : grant;
         }
@@ -637,21 +637,24 @@ internal abstract class AwsGranteeRule
         protected override IEnumerable<AwsSqlGrant> Compile(AwsSqlContext c)
         {
             var d = c.Dialect;
-            string list = c.Json(_list);
-            string withItems = $"COALESCE({d.JsonAt(list, "$.items")}, {list})";
+            var (bind1, list) = c.Bind(c.Json(_list));
+            var (bind2, withItems) = c.Bind($"COALESCE({d.JsonAt(list, "$.items")}, {list})");
             string action = _operationType == null
                 ? d.Literal(_action(default).ToString())
                 : $"CASE WHEN lower(replace({_operationType.Sql(c)}, '_', '')) = 'remove' THEN 'Remove' ELSE 'Add' END";
             string alias = c.NewAlias("i");
-            var (from, item) = d.Unnest(d.Items(withItems), alias);
+            var (unnest, item) = d.Unnest(d.Items(withItems), alias);
+            string from = bind1 + "\n  " + bind2 + "\n  " + unnest;
             string asText = d.ScalarText(item);
-            yield return new AwsSqlGrant(action, _groups ? GroupSql(asText) : asText, "CAST(NULL AS VARCHAR)") { From = from };
+            var candidates = new List<string> { _groups ? $"CASE WHEN {asText} IS NOT NULL THEN {GroupSql(asText)} END" : asText };
             for (int f = 0; f < Fields.Length; f++)
             {
                 string value = "COALESCE(" + string.Join(", ", Fields[f].Select(n => d.TextAt(item, "$." + n))) + ")";
-                if (f == 1) value = $"CASE WHEN {value} IS NOT NULL THEN {GroupSql(value)} END";
-                yield return new AwsSqlGrant(action, value, "CAST(NULL AS VARCHAR)") { From = from };
+                candidates.Add(f == 1 ? $"CASE WHEN {value} IS NOT NULL THEN {GroupSql(value)} END" : value);
             }
+            // One row per item and field (the item itself when it is a string, else each of its four fields).
+            var (fields, grantee) = d.Unnest(d.ArrayOf(candidates), c.NewAlias("f"));
+            yield return new AwsSqlGrant(action, grantee, "CAST(NULL AS VARCHAR)") { From = from + "\n  " + fields };
         }
     }
 }

@@ -281,10 +281,11 @@ internal sealed class PolicyRule : AwsGranteeRule
     protected override IEnumerable<AwsSqlGrant> Compile(AwsSqlContext c)
     {
         var d = c.Dialect;
-        string raw = c.Json(_path);
-        string doc = $"(CASE WHEN {d.IsJsonString(raw)} THEN {d.ParseJson(d.ScalarText(raw))} ELSE {raw} END)";
-        string s = c.NewAlias("s");
-        var (stFrom, st) = d.Unnest(d.Items(d.JsonAt(doc, "$.Statement")), s);
+        var (bindRaw, raw) = c.Bind(c.Json(_path));
+        var (bindDoc, doc) = c.Bind($"(CASE WHEN {d.IsJsonString(raw)} THEN {d.ParseJson(d.ScalarText(raw))} ELSE {raw} END)");
+        var (bindStatements, statements) = c.Bind(d.JsonAt(doc, "$.Statement"));
+        var (unnestStatements, st) = d.Unnest(d.Items(statements), c.NewAlias("s"));
+        string stFrom = string.Join("\n  ", bindRaw, bindDoc, bindStatements, unnestStatements);
         string allow = $"COALESCE(lower(trim({d.TextAt(st, "$.Effect")})) = 'allow', FALSE)";
         string notPrincipal = d.JsonAt(st, "$.NotPrincipal");
         string hasNotPrincipal = $"({notPrincipal} IS NOT NULL AND {d.IsPresent(notPrincipal)})";
@@ -306,14 +307,17 @@ internal sealed class PolicyRule : AwsGranteeRule
         {
             yield return Row(from, "'*'", "'Public'", where) with { Group = group, Rank = "3", Entry = "''", Wildcard = "FALSE" };
             string co = c.NewAlias("co"), ck = c.NewAlias("ck"), cv = c.NewAlias("cv");
-            var (opFrom, op, opValue) = d.UnnestMembers(d.JsonAt(st, "$.Condition"), co);
-            var (keyFrom, key, keyValue) = d.UnnestMembers(opValue, ck);
-            var (valueFrom, value) = d.Unnest(d.Items(keyValue), cv);
+            var (bindCondition, condition) = c.Bind(d.JsonAt(st, "$.Condition"));
+            var (opFrom, op, opValue) = d.UnnestMembers(condition, co);
+            var (bindOp, opJson) = c.Bind(opValue);
+            var (keyFrom, key, keyValue) = d.UnnestMembers(opJson, ck);
+            var (bindKey, keyJson) = c.Bind(keyValue);
+            var (valueFrom, value) = d.Unnest(d.Items(keyJson), cv);
             string text = d.ScalarText(value);
             string rank = "CASE lower(" + key + ") " + string.Join(" ", Keys.Select(k => $"WHEN {d.Literal(k.Key)} THEN {k.Rank}")) + " END";
             string bareOperator = $"lower(CASE WHEN lower({op}) LIKE 'foranyvalue:%' THEN substr({op}, 13) ELSE {op} END)";
             string narrowing = $"{bareOperator} IN ({string.Join(", ", Operators.Select(d.Literal))})";
-            string all = string.Join("\n  ", new[] { from, opFrom, keyFrom, valueFrom }.Where(f => f.Length > 0));
+            string all = string.Join("\n  ", new[] { from, bindCondition, opFrom, bindOp, keyFrom, bindKey, valueFrom }.Where(f => f.Length > 0));
             yield return Row(all, text, "CAST(NULL AS VARCHAR)", where.Concat(new[] { $"{rank} IS NOT NULL", narrowing, $"{text} IS NOT NULL", $"{text} <> ''" }).ToArray()) with
             {
                 Group = group,
@@ -333,9 +337,11 @@ internal sealed class PolicyRule : AwsGranteeRule
 
         // Principal {AWS | CanonicalUser | Federated: one or many}.
         string pm = c.NewAlias("pm"), pv = c.NewAlias("pv");
-        var (memberFrom, kind, kindValue) = d.UnnestMembers(principal, pm);
-        var (itemFrom, item) = d.Unnest(d.Items(kindValue), pv);
-        string from2 = memberFrom + "\n  " + itemFrom;
+        var (bindPrincipal, principalJson) = c.Bind(principal);
+        var (memberFrom, kind, kindValue) = d.UnnestMembers(principalJson, pm);
+        var (bindKind, kindJson) = c.Bind(kindValue);
+        var (itemFrom, item) = d.Unnest(d.Items(kindJson), pv);
+        string from2 = string.Join("\n  ", bindPrincipal, memberFrom, bindKind, itemFrom);
         string v = d.ScalarText(item);
         string asObject = $"NOT {hasNotPrincipal} AND {d.IsJsonObject(principal)} AND {v} IS NOT NULL AND {v} <> ''";
         foreach (var g in Everyone(from2, asObject, $"upper({kind}) = 'AWS'", $"trim({v}) = '*'")) yield return g;
