@@ -186,6 +186,59 @@ public class AwsQueryEquivalenceTests
         yield return Call("SetRepositoryPolicy", "ecr.amazonaws.com", "{\"repositoryName\":\"r\",\"policyText\":\"{not json\"}");
         yield return Call("PutBackupVaultAccessPolicy", "backup.amazonaws.com", "{\"backupVaultName\":\"v\",\"policy\":" + Quoted(Policy(Allow("{\"AWS\":\"" + Foreign + "\"}", "null", "\"backup:CopyIntoBackupVault\""))) + "}");
         yield return Call("PutBackupVaultAccessPolicy", "backup.amazonaws.com", "{\"backupVaultName\":\"v\",\"policy\":" + Quoted(Policy(Allow("{\"AWS\":\"" + Foreign + "\"}", "null", "[\"backup:CopyIntoBackupVault\",\"backup:DescribeBackupVault\"]"))) + "}");
+        // S3 ACLs: body grants (groups, canonical ids with and without the owner's, e-mail), canned ACLs, grant headers.
+        const string ownerId = "79a59df900b949e55d96a1e698fbacedfd6e09d98eacf8f8d5218e7cd47ef2be";
+        string Grant(string grantee) => "{\"Grantee\":" + grantee + ",\"Permission\":\"READ\"}";
+        string[] grants =
+        {
+            Grant("{\"xsi:type\":\"Group\",\"URI\":\"http://acs.amazonaws.com/groups/global/AllUsers\"}"),
+            Grant("{\"xsi:type\":\"Group\",\"URI\":\"http://acs.amazonaws.com/groups/global/AuthenticatedUsers\"}"),
+            Grant("{\"xsi:type\":\"Group\",\"URI\":\"http://acs.amazonaws.com/groups/s3/LogDelivery\"}"),
+            Grant("{\"xsi:type\":\"Group\",\"URI\":\"http://acs.amazonaws.com/groups/global/Other\"}"),
+            Grant("{\"xsi:type\":\"CanonicalUser\",\"ID\":\"" + ownerId + "\"}"),
+            Grant("{\"xsi:type\":\"CanonicalUser\",\"ID\":\"0000000000000000000000000000000000000000000000000000000000000001\"}"),
+            Grant("{\"xsi:type\":\"AmazonCustomerByEmail\",\"EmailAddress\":\"drop@example.net\"}"),
+        };
+        yield return Call("PutBucketAcl", "s3.amazonaws.com", "{\"bucketName\":\"b\",\"AccessControlPolicy\":{\"AccessControlList\":{\"Grant\":[" + string.Join(",", grants) + "]},\"Owner\":{\"ID\":\"" + ownerId + "\"}}}");
+        yield return Call("PutBucketAcl", "s3.amazonaws.com", "{\"bucketName\":\"b\",\"AccessControlPolicy\":{\"AccessControlList\":{\"Grant\":" + grants[5] + "}}}");
+        yield return Call("PutBucketAcl", "s3.amazonaws.com", "{\"bucketName\":\"b\",\"AccessControlPolicy\":{\"AccessControlList\":{\"Grant\":" + grants[0] + "}}}", errorCode: "AccessDenied");
+        foreach (var acl in new[] { "private", "public-read", "public-read-write", "authenticated-read", "bucket-owner-full-control" })
+        {
+            yield return Call("PutBucketAcl", "s3.amazonaws.com", "{\"bucketName\":\"b\",\"x-amz-acl\":[\"" + acl + "\"]}");
+        }
+        yield return Call("PutBucketAcl", "s3.amazonaws.com",
+            "{\"bucketName\":\"b\",\"x-amz-grant-read\":[\"uri=\\\"http://acs.amazonaws.com/groups/global/AllUsers\\\", emailAddress=\\\"drop@example.net\\\"\"]," +
+            "\"x-amz-grant-write\":\"uri=http://acs.amazonaws.com/groups/s3/LogDelivery\",\"x-amz-grant-full-control\":\"id=\\\"0001\\\", junk\"}");
+
+        // Replication: to an account, to a bucket without one, a disabled rule, a rule without a destination.
+        yield return Call("PutBucketReplication", "s3.amazonaws.com", "{\"bucketName\":\"b\",\"ReplicationConfiguration\":{\"Rule\":[" +
+            "{\"ID\":\"r1\",\"Status\":\"Enabled\",\"Destination\":{\"Bucket\":\"arn:aws:s3:::x\",\"Account\":\"" + Foreign + "\"}}," +
+            "{\"ID\":\"r2\",\"Status\":\"Enabled\",\"Destination\":{\"Bucket\":\"arn:aws:s3:::y\"}}," +
+            "{\"ID\":\"r3\",\"Status\":\"Disabled\",\"Destination\":{\"Bucket\":\"arn:aws:s3:::z\",\"Account\":\"" + Foreign + "\"}}," +
+            "{\"ID\":\"r4\",\"Status\":\"Enabled\",\"Destination\":{\"Bucket\":\"arn:aws:s3:::t\",\"Account\":\"" + Trusted + "\"}}," +
+            "{\"ID\":\"r5\",\"Status\":\"Enabled\",\"Destination\":{}}]}}");
+        yield return Call("PutBucketReplication", "s3.amazonaws.com", "{\"bucketName\":\"b\",\"ReplicationConfiguration\":{\"Rule\":{\"Status\":\"Enabled\",\"Destination\":{\"Bucket\":\"arn:aws:s3:::x\",\"Account\":\"" + Foreign + "\"}}}}");
+
+        // CopyObject: to a foreign bucket, within the account, destination owner redacted, direction not recorded.
+        JsonObject Copy(string sourceBucket, string? sourceAccount, string destinationBucket, string? destinationAccount, string copySource, string recipient = Owner)
+        {
+            var r = Call("CopyObject", "s3.amazonaws.com", "{\"bucketName\":\"" + destinationBucket + "\",\"key\":\"db.csv\",\"x-amz-copy-source\":\"" + copySource + "\"}");
+            JsonObject Bucket(string name, string? account)
+            {
+                var b = new JsonObject { ["type"] = "AWS::S3::Bucket", ["ARN"] = "arn:aws:s3:::" + name };
+                if (account != null) b["accountId"] = account;
+                return b;
+            }
+            r["resources"] = new JsonArray(new JsonObject { ["type"] = "AWS::S3::Object", ["ARN"] = "arn:aws:s3:::" + destinationBucket + "/db.csv" }, Bucket(destinationBucket, destinationAccount), Bucket(sourceBucket, sourceAccount));
+            r["recipientAccountId"] = recipient;
+            return r;
+        }
+        yield return Copy("orders", Owner, "drop-zone", Foreign, "orders/exports/db.csv");
+        yield return Copy("orders", Owner, "archive", Owner, "/orders/exports/db.csv");
+        yield return Copy("orders", Owner, "drop-zone", null, "orders%2Fexports/db.csv");
+        yield return Copy("orders", Trusted, "drop-zone", Trusted, "orders/db.csv");
+        yield return Copy("elsewhere", Foreign, "other", "111111111111", "unlisted/db.csv");
+
         var marketplace = Record("ModifySnapshotAttribute", "ec2.amazonaws.com", "{\"snapshotId\":\"snap-1\",\"createVolumePermission\":{\"add\":{\"items\":[{\"userId\":\"" + Foreign + "\"}]}}}", invokedBy: "aws-marketplace.amazonaws.com");
         yield return marketplace;
     }

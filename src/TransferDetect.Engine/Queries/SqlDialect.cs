@@ -74,6 +74,25 @@ internal abstract class SqlDialect
     /// <summary>How a common table expression is introduced: DuckDB is told to materialize it (its planner otherwise inlines the union into every use); Trino has no such hint.</summary>
     public virtual string CteAs => "AS";
 
+    /// <summary>Text split at a separator into a list of text: Trino split, DuckDB string_split.</summary>
+    public virtual string Split(string text, string separator) => $"split({text}, {Literal(separator)})";
+
+    /// <summary>The elements of a list for which the predicate (over <paramref name="variable"/>) holds.</summary>
+    public virtual string Filter(string list, string variable, string predicate) => $"filter({list}, {variable} -> {predicate})";
+
+    /// <summary>The first element of a list, or NULL.</summary>
+    public virtual string First(string list) => $"element_at({list}, 1)";
+
+    /// <summary>The number of elements of a list.</summary>
+    public virtual string Length(string list) => $"cardinality({list})";
+
+    /// <summary>
+    /// Unnests the resources column (an array of rows arn, accountid, type): Trino spreads a row's fields into
+    /// columns, DuckDB keeps the struct. Returns the FROM fragment and how to read a field.
+    /// </summary>
+    public virtual (string From, Func<string, string> Field) UnnestResources(string list, string alias) =>
+        ($"CROSS JOIN UNNEST({list}) AS {alias}(arn, accountid, type)", f => alias + "." + f);
+
     /// <summary>A list literal of expressions.</summary>
     public virtual string ArrayOf(IEnumerable<string> items) => "ARRAY[" + string.Join(", ", items) + "]";
 
@@ -152,6 +171,17 @@ internal sealed class DuckDbDialect : SqlDialect
     public override string Name => "DuckDB";
 
     public override string CteAs => "AS MATERIALIZED";
+
+    public override string Split(string text, string separator) => $"string_split({text}, {Literal(separator)})";
+
+    public override string Filter(string list, string variable, string predicate) => $"list_filter({list}, {variable} -> {predicate})";
+
+    public override string First(string list) => $"({list})[1]";
+
+    public override string Length(string list) => $"len({list})";
+
+    public override (string From, Func<string, string> Field) UnnestResources(string list, string alias) =>
+        ($"CROSS JOIN UNNEST({list}) AS {alias}(x)", f => alias + ".x." + f);
 
     public override string ArrayOf(IEnumerable<string> items) => "[" + string.Join(", ", items) + "]";
 

@@ -659,6 +659,26 @@ internal abstract class AwsGranteeRule
     }
 }
 
+/// <summary>
+/// A rule whose in-process reading is code (an S3 ACL with its body, canned and header forms; replication rules;
+/// a copy between buckets), with its SQL compilation given beside it. The DuckDB equality tests hold the two together.
+/// </summary>
+internal sealed class ProceduralRule : AwsGranteeRule
+{
+    private readonly Action<AwsRecordView, AwsGrantSet> _extract;
+    private readonly Func<AwsSqlContext, IEnumerable<AwsSqlGrant>> _compile;
+
+    public ProceduralRule(Action<AwsRecordView, AwsGrantSet> extract, Func<AwsSqlContext, IEnumerable<AwsSqlGrant>> compile)
+    {
+        _extract = extract;
+        _compile = compile;
+    }
+
+    protected override void Add(AwsRecordView view, AwsGrantSet set) => _extract(view, set);
+
+    protected override IEnumerable<AwsSqlGrant> Compile(AwsSqlContext c) => _compile(c);
+}
+
 /// <summary>One SELECT of grants a rule compiles to: extra FROM (unnests), predicates, and the grant's columns.</summary>
 internal sealed record AwsSqlGrant(string Action, string Grantee, string GranteeType)
 {
