@@ -158,6 +158,9 @@ internal sealed class CloudTrailLakeDialect : AthenaDialect
 
     public override string RequestParametersIsObject(string column) => $"{column} IS NOT NULL";
 
+    /// <summary>eventTime is a timestamp column in an event data store.</summary>
+    public override string Timestamp(string isoText) => isoText;
+
     /// <summary>element_at(map, 'name'): JSON text for a nested object (parsed), or a plain string (kept as a JSON string).</summary>
     public override string DocumentMember(string column, string name) =>
         $"COALESCE(TRY(json_parse(element_at({column}, {Literal(name)}))), CAST(element_at({column}, {Literal(name)}) AS JSON))";
