@@ -23,7 +23,7 @@ public class ManifestTests
     {
         using var s = new PowerShellSession();
         var r = s.Run("(Get-Module TransferDetect).ExportedCmdlets.Keys | ForEach-Object { $_ }");
-        Assert.Equal(new[] { "Export-TransferReport", "Find-ExternalShare", "Get-FileShareEvent", "Get-ShareEvent", "Get-SnapshotShareEvent", "Get-StorageShareEvent" }, r.Output.Select(o => o.ToString()).OrderBy(x => x, StringComparer.Ordinal));
+        Assert.Equal(new[] { "ConvertTo-DetectionQuery", "Export-TransferReport", "Find-ExternalShare", "Get-FileShareEvent", "Get-ShareEvent", "Get-SnapshotShareEvent", "Get-StorageShareEvent" }, r.Output.Select(o => o.ToString()).OrderBy(x => x, StringComparer.Ordinal));
     }
 
     [Theory]
@@ -33,6 +33,7 @@ public class ManifestTests
     [InlineData("Get-ShareEvent", "TransferDetect.Engine.Model.ShareEvent")]
     [InlineData("Find-ExternalShare", "TransferDetect.Engine.Model.Finding")]
     [InlineData("Export-TransferReport", "TransferDetect.Engine.Model.Finding")]
+    [InlineData("ConvertTo-DetectionQuery", "TransferDetect.Engine.Queries.DetectionQuery")]
     public void Every_cmdlet_declares_its_output_type(string cmdlet, string type)
     {
         using var s = new PowerShellSession();
