@@ -30,7 +30,7 @@ internal static class StorageGrantExtractors
     };
 
     /// <summary>
-    /// Procedural (no definition, so no generated query yet): the ACL in the body (<c>AccessControlPolicy.AccessControlList.Grant</c>, one grant or a list) or in the
+    /// The ACL in the body (<c>AccessControlPolicy.AccessControlList.Grant</c>, one grant or a list) or in the
     /// headers (<c>x-amz-acl</c> canned ACLs, <c>x-amz-grant-*</c> lists). AllUsers and AuthenticatedUsers are
     /// public; a canonical user id other than the bucket owner's (<c>Owner.ID</c>) and an e-mail grantee are
     /// users outside the zone (the zone has no canonical ids), and a canonical id that cannot be compared with the
