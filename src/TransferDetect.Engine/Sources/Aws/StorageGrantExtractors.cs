@@ -264,10 +264,10 @@ internal static class StorageGrantExtractors
         var (bindSource, source) = c.Bind($"split_part({copySource}, '/', 1)");
         Func<string, string> r = f => "r." + f;
         var (bindMatches, matches) = c.Bind(d.Filter("b.resources", "r", $"{IsBucket(r)} AND {Name(r)} = {destination}"));
-        var (bindSourceAccount, sourceAccount) = c.Bind(d.First(d.Filter("b.resources", "r", $"{IsBucket(r)} AND {Name(r)} = {source}")) + ".accountid");
+        var (bindSourceAccount, sourceAccount) = c.Bind("(" + d.First(d.Filter("b.resources", "r", $"{IsBucket(r)} AND {Name(r)} = {source}")) + ").accountid");
         string from = string.Join("\n  ", bindDestination, bindCopy, bindSource, bindMatches, bindSourceAccount);
         string found = $"({destination} IS NOT NULL AND COALESCE({d.Length(matches)}, 0) > 0)";
-        string destinationAccount = d.First(matches) + ".accountid";
+        string destinationAccount = "(" + d.First(matches) + ").accountid";
         string recipient = "COALESCE(b.recipientaccountid, '')";
         yield return new AwsSqlGrant("'Add'", $"CASE WHEN {destination} LIKE 'arn:%' THEN {destination} ELSE 'arn:aws:s3:::' || {destination} END", "'Unknown'")
             { From = from, Owner = sourceAccount, Permission = "'CopyObject'" }
