@@ -253,4 +253,17 @@ public class AwsQueryEquivalenceTests
         int findings = AthenaTable.AssertSameFindings(Delivery(records), Zones(), "the generated corpus");
         Assert.True(findings > 100, $"only {findings} findings");
     }
+
+    [Fact]
+    public void The_comparison_sees_a_difference_when_sql_and_engine_judge_with_different_zones()
+    {
+        string text = Delivery(Corpus().ToArray());
+        using var table = new AthenaTable();
+        table.AddText(text);
+        var sql = table.Findings(Zone(), AwsShareCatalog.All.Operations.Where(o => o.EventName is "ModifySnapshotAttribute" or "CreateResourceShare"));
+        var engine = AthenaTable.EngineFindings(text, TrustZone.Empty).Where(k => sql.Any(s => s.Split('|')[0] == k.Split('|')[0])).ToList();
+        Assert.NotEqual(engine, sql);
+        Assert.Contains(engine, k => k.EndsWith("|" + Trusted + "|High", StringComparison.Ordinal));
+        Assert.DoesNotContain(sql, k => k.EndsWith("|" + Trusted + "|High", StringComparison.Ordinal));
+    }
 }
