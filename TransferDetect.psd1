@@ -19,6 +19,10 @@
         'Find-ExternalShare'
         'Export-TransferReport'
         'ConvertTo-DetectionQuery'
+        'Test-CloudTrailLogIntegrity'
+        'Get-TransferIncident'
+        'Save-ShareBaseline'
+        'Compare-ShareBaseline'
     )
     FunctionsToExport = @()
     VariablesToExport = @()

@@ -22,12 +22,19 @@ internal sealed class CmdletScanHost : IScanHost
 
     public void ReportIssue(ReadIssue issue)
     {
+        if (issue.Kind == ReadIssueKind.SourceLimited)
+        {
+            // What a source cannot serve (the Activity Log's 90 days) is said, not an error: the rest is read.
+            _cmdlet.WriteWarning(issue.Message);
+            return;
+        }
         var category = issue.Kind switch
         {
             ReadIssueKind.FileUnreadable => ErrorCategory.ReadError,
             ReadIssueKind.Truncated => ErrorCategory.ReadError,
             ReadIssueKind.CorruptCompression => ErrorCategory.ReadError,
             ReadIssueKind.MoreIssues => ErrorCategory.LimitsExceeded,
+            ReadIssueKind.SourceFailed => ErrorCategory.ConnectionError,
             _ => ErrorCategory.InvalidData,
         };
         var record = new ErrorRecord(new InvalidDataException(issue.Message), issue.ErrorId, category, issue.File);

@@ -41,7 +41,7 @@ public sealed class ConvertToDetectionQueryCommand : TrustZoneCommandBase
 
     protected override void EndProcessing()
     {
-        var zone = BuildTrustZone();
+        var zone = LoadTrustZone();
         if (Engine == QueryEngine.CloudTrailLake && EventDataStore == null)
         {
             ThrowTerminatingError(new ErrorRecord(new PSArgumentException("A CloudTrail Lake query needs -EventDataStore (the event data store id of its FROM clause)."),

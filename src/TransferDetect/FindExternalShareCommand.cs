@@ -9,29 +9,31 @@ namespace TransferDetect.Commands;
 /// Keeps the share events whose grantee lies outside the trust zone (or is public) and returns
 /// them as findings with a severity and a reason. Revocations and trusted grants are not findings.
 /// </summary>
-[Cmdlet(VerbsCommon.Find, "ExternalShare")]
+[Cmdlet(VerbsCommon.Find, "ExternalShare", DefaultParameterSetName = InputObjectSet)]
 [OutputType(typeof(Finding))]
-public sealed class FindExternalShareCommand : TrustZoneCommandBase
+public sealed partial class FindExternalShareCommand : TrustZoneCommandBase
 {
+    private readonly System.Threading.CancellationTokenSource _cancel = new();
     private ExternalShareDetector? _detector;
 
     /// <summary>Share events, usually from Get-SnapshotShareEvent.</summary>
-    [Parameter(Mandatory = true, ValueFromPipeline = true)]
+    [Parameter(ParameterSetName = InputObjectSet, Mandatory = true, ValueFromPipeline = true)]
     [AllowEmptyCollection]
     public ShareEvent[] InputObject { get; set; } = Array.Empty<ShareEvent>();
 
     protected override void BeginProcessing()
     {
-        var zone = BuildTrustZone();
-        if (zone.IsEmpty)
-        {
-            WriteWarning("No trust zone was given: only the account that owns each resource is trusted, so shares to your other accounts are findings too. Use -TrustZonePath, or -TrustedAccount, -TrustedOrganization, -TrustedTenant, -TrustedSubscription, -TrustedDomain or -TrustedProject.");
-        }
+        var zone = LoadTrustZone();
         _detector = new ExternalShareDetector(zone);
     }
 
     protected override void ProcessRecord()
     {
+        if (ParameterSetName == LiveSet)
+        {
+            ProcessLive();
+            return;
+        }
         foreach (var e in InputObject)
         {
             if (e == null) continue;

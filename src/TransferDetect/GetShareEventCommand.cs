@@ -11,7 +11,7 @@ namespace TransferDetect.Commands;
 /// </summary>
 [Cmdlet(VerbsCommon.Get, "ShareEvent", DefaultParameterSetName = PathSet)]
 [OutputType(typeof(ShareEvent))]
-public sealed class GetShareEventCommand : ShareEventCommandBase
+public sealed partial class GetShareEventCommand : ShareEventCommandBase
 {
     /// <summary>Only shares of these categories; all by default.</summary>
     [Parameter]

@@ -57,6 +57,25 @@ public abstract class ShareEventCommandBase : PSCmdlet
     [ValidateNotNullOrEmpty]
     public string[]? Operation { get; set; }
 
+    /// <summary>The time window of -StartTime / -EndTime (set in BeginProcessing), for the live sources.</summary>
+    internal TimeWindow Window { get; private set; } = TimeWindow.All;
+
+    /// <summary>Cancelled by Ctrl+C (StopProcessing).</summary>
+    internal CancellationToken Cancellation => _cancel.Token;
+
+    /// <summary>The engine's host of this cmdlet (set in BeginProcessing).</summary>
+    internal CmdletScanHost ScanHost => _host!;
+
+    /// <summary>The reader's options of this invocation (operations, categories), for the live sources.</summary>
+    internal ShareLogReaderOptions ReaderOptions() => new()
+    {
+        Window = Window,
+        Regions = Region,
+        Operations = Operation,
+        Providers = Provider,
+        Categories = Categories,
+    };
+
     /// <summary>The categories this cmdlet reads; null for all.</summary>
     internal abstract ICollection<ShareCategory>? Categories { get; }
 
@@ -77,6 +96,7 @@ public abstract class ShareEventCommandBase : PSCmdlet
             ThrowTerminatingError(new ErrorRecord(e, "TransferDetect.InvalidTimeWindow", ErrorCategory.InvalidArgument, null));
             return;
         }
+        Window = window;
         _host = new CmdletScanHost(this, Activity);
         try
         {

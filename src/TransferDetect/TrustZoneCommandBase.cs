@@ -5,8 +5,8 @@ using TransferDetect.Engine.Detection;
 namespace TransferDetect.Commands;
 
 /// <summary>
-/// The trust-zone parameters shared by the cmdlets that judge grantees (Find-ExternalShare) or write the zone
-/// into a query (ConvertTo-DetectionQuery), and how they become one <see cref="TrustZone"/>.
+/// The trust-zone parameters (-TrustZonePath, -TrustedAccount, ...) and how they make a zone: shared by
+/// Find-ExternalShare and the cmdlets that read, judge and correlate in one go.
 /// </summary>
 public abstract class TrustZoneCommandBase : PSCmdlet
 {
@@ -50,15 +50,13 @@ public abstract class TrustZoneCommandBase : PSCmdlet
     [ValidateNotNullOrEmpty]
     public string[] TrustedProject { get; set; } = Array.Empty<string>();
 
-    /// <summary>
-    /// The zone file (when given) plus the ids of the Trusted* parameters. An unreadable file or an invalid id stops
-    /// the command with the terminating error TransferDetect.InvalidTrustZone.
-    /// </summary>
-    protected TrustZone BuildTrustZone()
+    /// <summary>The zone of the parameters; a bad zone file terminates the cmdlet, an empty zone is warned about (when <paramref name="warnIfEmpty"/>).</summary>
+    internal TrustZone LoadTrustZone(bool warnIfEmpty = true)
     {
+        TrustZone zone;
         try
         {
-            var zone = TrustZonePath != null
+            zone = TrustZonePath != null
                 ? TrustZone.Load(SessionState.Path.GetUnresolvedProviderPathFromPSPath(TrustZonePath))
                 : TrustZone.Empty;
             foreach (var a in TrustedAccount) zone.AddAwsAccount(a);
@@ -72,12 +70,19 @@ public abstract class TrustZoneCommandBase : PSCmdlet
                 zone.AddGcpDomain(d);
             }
             foreach (var p in TrustedProject) zone.AddGcpProject(p);
-            return zone;
         }
         catch (TrustZoneException e)
         {
             ThrowTerminatingError(new ErrorRecord(e, "TransferDetect.InvalidTrustZone", ErrorCategory.InvalidArgument, TrustZonePath));
             throw; // not reached: ThrowTerminatingError throws
         }
+        if (zone.IsEmpty && warnIfEmpty) WarnEmptyZone();
+        return zone;
+    }
+
+    /// <summary>Warns that no trust zone was given.</summary>
+    internal void WarnEmptyZone()
+    {
+        WriteWarning("No trust zone was given: only the account that owns each resource is trusted, so shares to your other accounts are findings too. Use -TrustZonePath, or -TrustedAccount, -TrustedOrganization, -TrustedTenant, -TrustedSubscription, -TrustedDomain or -TrustedProject.");
     }
 }

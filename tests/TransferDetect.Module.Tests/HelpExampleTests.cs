@@ -73,6 +73,23 @@ public class HelpExampleTests
             Assert.Contains("e.eventName IN ('ModifySnapshotAttribute')", text);
             Assert.Contains("e.eventTime >= from_iso8601_timestamp('", text);
             Assert.Contains("p.granteeaccount IN ('444455556666')", text);
+        ["Test-CloudTrailLogIntegrity #1"] = new("Returns 1 result: the us-east-1 log file delivered at 09:10 is Modified", (r, _) =>
+        {
+            var o = Assert.Single(r.Output);
+            Assert.Equal("Modified LogFile us-east-1", $"{S(o, "Status")} {S(o, "Kind")} {S(o, "Region")}");
+            Assert.EndsWith("_20261102T0910Z_681848BEBFF34682.json.gz", S(o, "Path"));
+        }),
+        ["Test-CloudTrailLogIntegrity #2"] = new("Returns the 6 digests of the two regions, each SignatureNotChecked", (r, _) =>
+        {
+            Assert.Equal(6, r.Output.Count);
+            Assert.All(r.Output, o => Assert.Equal("Digest SignatureNotChecked NotChecked", $"{S(o, "Kind")} {S(o, "Status")} {S(o, "SignatureStatus")}"));
+            Assert.Equal(2, r.Output.Count(o => S(o, "ChainStatus") == "ChainStart"));
+        }),
+        ["Test-CloudTrailLogIntegrity #3"] = new("Returns 4 results, all Valid: the us-east-1 digests ending at 11:05:12", (r, _) =>
+        {
+            Assert.Equal(4, r.Output.Count);
+            Assert.All(r.Output, o => Assert.Equal("Valid us-east-1", $"{S(o, "Status")} {S(o, "Region")}"));
+            Assert.Equal(2, r.Output.Count(o => S(o, "Kind") == "Digest"));
         }),
         ["Find-ExternalShare #1"] = new("6 are findings: 2 Critical (public shares), 3 High", (r, _) =>
         {
@@ -124,19 +141,19 @@ public class HelpExampleTests
                 r.Output.Select(o => $"{S(o, "Severity")} {S(o, "Operation")}"));
             Assert.Equal("partner.drop@fabrikam-mail.net", S(r.Output[1], "Grantee"));
         }),
-        ["Get-ShareEvent #1"] = new("returns 17 findings: 9 from CloudTrail, 3 from the Azure Activity Log", (r, _) =>
+        ["Get-ShareEvent #1"] = new("returns 20 findings: 12 from CloudTrail, 3 from the Azure Activity Log", (r, _) =>
         {
             Assert.Empty(r.Warnings);
             var byProvider = r.Output.GroupBy(o => S(o, "Provider")).ToDictionary(g => g.Key, g => g.Count());
-            Assert.Equal(new Dictionary<string, int> { ["Aws"] = 9, ["Azure"] = 3, ["M365"] = 3, ["Gcp"] = 2 }, byProvider);
+            Assert.Equal(new Dictionary<string, int> { ["Aws"] = 12, ["Azure"] = 3, ["M365"] = 3, ["Gcp"] = 2 }, byProvider);
             var sas = Assert.Single(r.Output, o => S(o, "Operation") == "Microsoft.Compute/snapshots/beginGetAccess/action");
             Assert.Contains("1 h 4 min after it was issued", S(sas, "Reason"));
         }),
-        ["Get-ShareEvent #2"] = new("19 in all, no bucket or storage account", (r, _) =>
+        ["Get-ShareEvent #2"] = new("22 in all, no bucket or storage account", (r, _) =>
         {
-            Assert.Equal(19, r.Output.Count);
+            Assert.Equal(22, r.Output.Count);
             Assert.Equal(new[] { "File", "Snapshot" }, r.Output.Select(o => S(o, "Category")).Distinct().OrderBy(x => x, StringComparer.Ordinal));
-            Assert.Equal(new Dictionary<string, int> { ["Aws"] = 10, ["Azure"] = 2, ["Gcp"] = 3, ["M365"] = 4 },
+            Assert.Equal(new Dictionary<string, int> { ["Aws"] = 13, ["Azure"] = 2, ["Gcp"] = 3, ["M365"] = 4 },
                 r.Output.GroupBy(o => S(o, "Provider")).ToDictionary(g => g.Key, g => g.Count()));
         }),
         ["Export-TransferReport #1"] = new("Writes the 6 findings of the sample data to findings.jsonl, one JSON object per line, and returns nothing", (r, dir) =>
@@ -158,6 +175,58 @@ public class HelpExampleTests
                 .Select(l => JsonDocument.Parse(l).RootElement.GetProperty("Source").GetString()!)
                 .Select(src => src.Contains("eu-west-1", StringComparison.Ordinal) ? "eu-west-1" : "us-east-1");
             Assert.Equal(new[] { "us-east-1", "us-east-1", "us-east-1", "eu-west-1", "eu-west-1", "eu-west-1" }, regions);
+        }),
+        ["Get-TransferIncident #1"] = new("Returns 13 incidents from the 20 findings of the sample data: 6 Critical, 5 High and 2 Medium", (r, _) =>
+        {
+            Assert.Empty(r.Warnings);
+            Assert.Equal(13, r.Output.Count);
+            Assert.Equal(20, r.Output.Sum(o => ((System.Collections.ICollection)Prop(o, "Findings")!).Count));
+            Assert.Equal(new Dictionary<string, int> { ["Critical"] = 6, ["High"] = 5, ["Medium"] = 2 }, r.Output.GroupBy(o => S(o, "Severity")).ToDictionary(g => g.Key, g => g.Count()));
+            var chain = Assert.Single(r.Output, o => S(o, "Grantee") == "210987654321");
+            Assert.Equal("Critical Created, Shared, KeyShared, Used, Revoked 00:41:50", $"{S(chain, "Severity")} {S(chain, "Stages")} {S(chain, "OpenFor")}");
+            var mass = Assert.Single(r.Output, o => S(o, "Kind") == "MassShare");
+            Assert.Equal("999988887777 4", $"{S(mass, "Grantee")} {((System.Collections.ICollection)Prop(mass, "Resources")!).Count}");
+        }),
+        ["Get-TransferIncident #2"] = new("Returns the 2 incidents whose data has left", (r, _) =>
+        {
+            Assert.Equal(new[] { "Anyone 203.0.113.50", "210987654321 " }, r.Output.Select(o => $"{S(o, "Grantee")} {string.Join(",", (IEnumerable<string>)Prop(o, "UnfamiliarSourceIps")!)}"));
+            Assert.Contains("203.0.113.50, an address not otherwise seen for the tenant", S(r.Output[0], "Summary"));
+        }),
+        ["Get-TransferIncident #3"] = new("Returns 2 incidents: the anyone-link (AnonymousLink, Critical, Stages Shared, Used)", (r, _) =>
+        {
+            Assert.Equal(new[] { "AnonymousLink Critical Shared, Used False", "ExternalShare High Shared True" },
+                r.Output.Select(o => $"{S(o, "Kind")} {S(o, "Severity")} {S(o, "Stages")} {S(o, "FirstSeenGrantee")}"));
+            Assert.Equal("partner.drop@fabrikam-mail.net", S(r.Output[1], "Grantee"));
+        }),
+        ["Save-ShareBaseline #1"] = new("11 grants standing and 6 external grantees", (r, dir) =>
+        {
+            var b = Assert.Single(r.Output);
+            Assert.Equal(11, ((System.Collections.ICollection)Prop(b, "Grants")!).Count);
+            Assert.Equal(6, ((System.Collections.ICollection)Prop(b, "Grantees")!).Count);
+            string text = File.ReadAllText(Path.Combine(dir, "baseline.json"));
+            Assert.StartsWith("{\"format\":\"TransferDetect.ShareBaseline\",\"version\":1,", text);
+            Assert.DoesNotContain("snap-0c0ffee5eed000042", text);
+            Assert.Contains("\"grantee\":\"210987654321\",\"granteeType\":\"Account\",\"firstSeen\":\"2026-11-05T10:06:40Z\"", text);
+        }),
+        ["Save-ShareBaseline #2"] = new("so it holds 7 grants and 2 grantees", (r, dir) =>
+        {
+            Assert.Empty(r.Warnings);
+            var b = Assert.Single(r.Output);
+            Assert.Equal(7, ((System.Collections.ICollection)Prop(b, "Grants")!).Count);
+            Assert.Equal(2, ((System.Collections.ICollection)Prop(b, "Grantees")!).Count);
+            Assert.Contains("snap-0a1b2c3d4e5f60718", File.ReadAllText(Path.Combine(dir, "aws.json")));
+        }),
+        ["Compare-ShareBaseline #1"] = new("Returns 9 changes, all New: 4 grantees the AWS baseline does not know", (r, _) =>
+        {
+            Assert.Equal(9, r.Output.Count);
+            Assert.All(r.Output, o => Assert.Equal("New", S(o, "Change")));
+            Assert.Equal(new[] { "210987654321", "mallory@contoso.com", "partner.drop@fabrikam-mail.net", "user:exfil.drop@gmail.com" },
+                r.Output.Where(o => S(o, "Item") == "Grantee").Select(o => S(o, "Grantee")));
+            Assert.Equal(5, r.Output.Count(o => S(o, "Item") == "Grant"));
+        }),
+        ["Compare-ShareBaseline #2"] = new("prints \"nothing new\"", (r, _) =>
+        {
+            Assert.Equal(new[] { "nothing new" }, r.Output.Select(o => o.ToString()));
         }),
     };
 
@@ -208,18 +277,21 @@ public class HelpExampleTests
         expectation.Check(r, dir);
     }
 
-    /// <summary>A temporary copy of examples/data and examples/zone.json, so examples may write files.</summary>
+    /// <summary>A temporary copy of examples/data, examples/integrity and examples/zone.json, so examples may write files.</summary>
     private static string CopyOfExamples()
     {
         string dir = RepoPaths.NewTempDirectory();
         string examples = Path.Combine(RepoPaths.Root, "examples");
         File.Copy(Path.Combine(examples, "zone.json"), Path.Combine(dir, "zone.json"));
-        string data = Path.Combine(examples, "data");
-        foreach (string file in Directory.GetFiles(data, "*", SearchOption.AllDirectories))
+        foreach (string folder in new[] { "data", "integrity" })
         {
-            string target = Path.Combine(dir, "data", Path.GetRelativePath(data, file));
-            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-            File.Copy(file, target);
+            string data = Path.Combine(examples, folder);
+            foreach (string file in Directory.GetFiles(data, "*", SearchOption.AllDirectories))
+            {
+                string target = Path.Combine(dir, folder, Path.GetRelativePath(data, file));
+                Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+                File.Copy(file, target);
+            }
         }
         return dir;
     }

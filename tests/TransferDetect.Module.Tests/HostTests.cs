@@ -23,8 +23,10 @@ public class HostTests
         Assert.Equal("", errors);
         Assert.Equal(0, exit);
         string[] lines = output.Split('\n').Select(l => l.TrimEnd('\r')).ToArray();
-        Assert.Contains(lines, l => l.StartsWith("Severity EventTime (UTC)", StringComparison.Ordinal) && l.TrimEnd().EndsWith("Grantee", StringComparison.Ordinal));
-        string[] rows = lines.Where(l => l.StartsWith("Critical ") || l.StartsWith("High ") || l.StartsWith("Low ") || l.StartsWith("Medium ")).Select(l => string.Join(' ', l.Split(' ', StringSplitOptions.RemoveEmptyEntries))).ToArray();
+        int header = Array.FindIndex(lines, l => l.StartsWith("Severity EventTime (UTC)", StringComparison.Ordinal) && l.TrimEnd().EndsWith("Grantee", StringComparison.Ordinal));
+        int summary = Array.FindIndex(lines, l => l.Contains(" finding(s): ", StringComparison.Ordinal));
+        Assert.True(header >= 0 && summary > header, output);
+        string[] rows = lines[header..summary].Where(l => l.StartsWith("Critical ") || l.StartsWith("High ") || l.StartsWith("Low ") || l.StartsWith("Medium ")).Select(l => string.Join(' ', l.Split(' ', StringSplitOptions.RemoveEmptyEntries))).ToArray();
         Assert.Equal(
             new[]
             {
@@ -40,6 +42,9 @@ public class HostTests
                 "High 2026-11-02 14:05:10 Azure Microsoft.Compute/snapshots/beg… …ts/snap-finance-db-2026-11-01 SAS URI",
                 "Medium 2026-11-02 14:31:09 Azure Microsoft.Compute/disks/beginGe… …mpute/disks/disk-payroll-data SAS URI",
                 "Medium 2026-11-02 14:12:30 Azure Microsoft.Storage/storageAccoun… …e/storageAccounts/stfinance01 mallory@contoso.com",
+                "High 2026-11-05 10:06:40 Aws ModifySnapshotAttribute snap-0c0ffee5eed000042 210987654321",
+                "High 2026-11-05 10:07:05 Aws CreateGrant …e-9b3c-4e8f-a0d1-2c3b4a5f6e70 arn:aws:iam::210987654321:root",
+                "High 2026-11-05 10:19:52 Aws SharedSnapshotCopyInitiated snap-0c0ffee5eed000042 210987654321",
                 "High 2026-11-04 08:15:42 Gcp v1.compute.snapshots.setIamPoli… …/snapshots/db-snap-2026-11-03 user:exfil.drop@gmail.com",
                 "Critical 2026-11-04 08:22:05 Gcp storage.setIamPermissions …/buckets/contoso-prod-exports allUsers",
                 "Critical 2026-11-03 09:14:02 M365 AnonymousLinkCreated …m/Documents/payroll-2026.xlsx Anyone",
@@ -47,7 +52,17 @@ public class HostTests
                 "High 2026-11-03 11:40:19 M365 AnonymousLinkUsed …m/Documents/payroll-2026.xlsx Anyone",
             },
             rows);
-        Assert.Contains("17 finding(s): 5 Critical, 9 High, 2 Medium, 1 Low", output);
+        Assert.Contains("20 finding(s): 5 Critical, 12 High, 2 Medium, 1 Low", output);
+
+        // Then the incidents, through their own table view.
+        int incidents = Array.FindIndex(lines, summary, l => l.StartsWith("Severity Kind", StringComparison.Ordinal));
+        Assert.True(incidents > summary, output);
+        Assert.Equal("Severity Kind Start (UTC) Grantee Resources Stages", string.Join(' ', lines[incidents].Split(' ', StringSplitOptions.RemoveEmptyEntries)));
+        string[] incidentRows = lines[(incidents + 2)..].TakeWhile(l => l.Length > 0).Select(l => string.Join(' ', l.Split(' ', StringSplitOptions.RemoveEmptyEntries))).ToArray();
+        Assert.Equal(13, incidentRows.Length);
+        Assert.Equal("High MassShare 2026-11-02 09:01:12 999988887777 customers-prod-2026-11-01 (+3) Shared, Revoked", incidentRows[0]);
+        Assert.Equal("Critical SnapshotShare 2026-11-05 10:02:11 210987654321 snap-0c0ffee5eed000042 Created, Shared, KeyShared, Used, Revoked", incidentRows[12]);
+        Assert.Contains("13 incident(s): 2 used (data has left), 9 still open, 6 with a grantee never seen before", output);
         Assert.DoesNotContain("\u001b[", output);
     }
 
@@ -59,7 +74,7 @@ public class HostTests
         Assert.Equal("", errors);
         Assert.Equal(0, exit);
         var ids = File.ReadAllLines(report).Select(l => JsonDocument.Parse(l).RootElement).Select(r => $"{r.GetProperty("Provider").GetString()} {r.GetProperty("ResourceId").GetString()!.Split('/').Last()}").ToArray();
-        Assert.Equal(new[] { "Aws snap-0badc0ffee0000001", "Aws ami-0f1e2d3c4b5a69788", "Azure snap-finance-db-2026-11-01", "Azure disk-payroll-data", "Gcp db-snap-2026-11-03" }, ids);
+        Assert.Equal(new[] { "Aws snap-0badc0ffee0000001", "Aws ami-0f1e2d3c4b5a69788", "Azure snap-finance-db-2026-11-01", "Azure disk-payroll-data", "Aws snap-0c0ffee5eed000042", "Aws snap-0c0ffee5eed000042", "Gcp db-snap-2026-11-03" }, ids);
     }
 
     [Fact]

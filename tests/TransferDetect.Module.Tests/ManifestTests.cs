@@ -23,7 +23,7 @@ public class ManifestTests
     {
         using var s = new PowerShellSession();
         var r = s.Run("(Get-Module TransferDetect).ExportedCmdlets.Keys | ForEach-Object { $_ }");
-        Assert.Equal(new[] { "ConvertTo-DetectionQuery", "Export-TransferReport", "Find-ExternalShare", "Get-FileShareEvent", "Get-ShareEvent", "Get-SnapshotShareEvent", "Get-StorageShareEvent" }, r.Output.Select(o => o.ToString()).OrderBy(x => x, StringComparer.Ordinal));
+        Assert.Equal(new[] { "Compare-ShareBaseline", "ConvertTo-DetectionQuery", "Export-TransferReport", "Find-ExternalShare", "Get-FileShareEvent", "Get-ShareEvent", "Get-SnapshotShareEvent", "Get-StorageShareEvent", "Get-TransferIncident", "Save-ShareBaseline", "Test-CloudTrailLogIntegrity" }, r.Output.Select(o => o.ToString()).OrderBy(x => x, StringComparer.Ordinal));
     }
 
     [Theory]
@@ -34,6 +34,9 @@ public class ManifestTests
     [InlineData("Find-ExternalShare", "TransferDetect.Engine.Model.Finding")]
     [InlineData("Export-TransferReport", "TransferDetect.Engine.Model.Finding")]
     [InlineData("ConvertTo-DetectionQuery", "TransferDetect.Engine.Queries.DetectionQuery")]
+    [InlineData("Get-TransferIncident", "TransferDetect.Engine.Model.TransferIncident")]
+    [InlineData("Save-ShareBaseline", "TransferDetect.Engine.Baselines.ShareBaseline")]
+    [InlineData("Compare-ShareBaseline", "TransferDetect.Engine.Baselines.BaselineChange")]
     public void Every_cmdlet_declares_its_output_type(string cmdlet, string type)
     {
         using var s = new PowerShellSession();

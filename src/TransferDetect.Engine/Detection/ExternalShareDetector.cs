@@ -14,9 +14,12 @@ public sealed class DetectionStatistics
     public long Trusted { get; internal set; }
     public long Marketplace { get; internal set; }
 
+    /// <summary>Lifecycle events (a snapshot or image created): never findings.</summary>
+    public long Lifecycle { get; internal set; }
+
     public string Summary() => string.Format(CultureInfo.InvariantCulture,
         "Evaluated {0} share event(s): {1} finding(s); not findings: {2} revocation(s), {3} grant(s) inside the trust zone, {4} AWS Marketplace call(s).",
-        Evaluated, Findings, Revocations, Trusted, Marketplace);
+        Evaluated, Findings, Revocations, Trusted, Marketplace) + (Lifecycle > 0 ? string.Format(CultureInfo.InvariantCulture, " {0} lifecycle event(s) (resources created) are not shares.", Lifecycle) : "");
 }
 
 /// <summary>
@@ -40,6 +43,11 @@ public sealed class ExternalShareDetector
     public Finding? Evaluate(ShareEvent e)
     {
         Statistics.Evaluated++;
+        if (e.Action == ShareAction.Create)
+        {
+            Statistics.Lifecycle++;
+            return null;
+        }
         if (e.Action == ShareAction.Remove)
         {
             Statistics.Revocations++;

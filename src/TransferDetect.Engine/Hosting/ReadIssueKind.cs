@@ -27,4 +27,8 @@ public enum ReadIssueKind
     OversizedRecord,
     /// <summary>More problems in a file than are reported one by one.</summary>
     MoreIssues,
+    /// <summary>A live source's request failed after its retries (throttling, a server error, access denied): what was read before is kept, the rest of that source is missing.</summary>
+    SourceFailed,
+    /// <summary>A live source cannot serve all of the time window asked for (the Activity Log keeps 90 days): the part it can serve is read.</summary>
+    SourceLimited,
 }

@@ -11,4 +11,10 @@ public enum ShareAction
 
     /// <summary>The grantee used a share: a shared snapshot copied, a volume created from it, an anonymous link opened.</summary>
     Use,
+
+    /// <summary>
+    /// The resource was created (a snapshot, image or copy): a lifecycle event, read only when asked
+    /// (ShareLogReaderOptions.IncludeLifecycle) so that correlation can tell a snapshot made to be shared; never a finding.
+    /// </summary>
+    Create,
 }

@@ -74,6 +74,12 @@ public sealed class ShareEvent
     /// <summary>Ids of the other records folded into this event (the Started record of an Azure operation, a SharingSet companion).</summary>
     public IReadOnlyList<string> RelatedEventIds { get; init; } = Array.Empty<string>();
 
+    /// <summary>
+    /// When the access this event granted was taken away, where the same operation's records say so (an Azure
+    /// SAS closed by endGetAccess, folded into its beginGetAccess); null otherwise.
+    /// </summary>
+    public DateTime? RevokedAt { get; init; }
+
     /// <summary>False when the provider recorded an error: an attempt, never a share.</summary>
     public bool Succeeded { get; init; }
 

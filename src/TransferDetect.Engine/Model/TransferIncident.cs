@@ -47,6 +47,12 @@ public sealed class TransferIncident
     /// <summary>Addresses the grantee used the access from, when recorded.</summary>
     public IReadOnlyList<string> SourceIps { get; init; } = Array.Empty<string>();
 
+    /// <summary>
+    /// The <see cref="SourceIps"/> not otherwise seen for the account or tenant: no share call of its own users came
+    /// from them (an anyone-link opened from such an address is someone else's).
+    /// </summary>
+    public IReadOnlyList<string> UnfamiliarSourceIps { get; init; } = Array.Empty<string>();
+
     public Severity Severity { get; init; }
 
     /// <summary>One or two sentences a responder reads first.</summary>

@@ -24,6 +24,13 @@ public static class InputFiles
         foreach (var path in paths)
         {
             cancellationToken.ThrowIfCancellationRequested();
+            if (IsInDigestFolder(path))
+            {
+                // Named directly (a wildcard, Get-ChildItem -Recurse): digests are not event records either.
+                if (File.Exists(path)) stats.FilesSkippedByName++;
+                host.Verbose($"Skipped {path}: it is in a CloudTrail-Digest folder (digests are not event records; Test-CloudTrailLogIntegrity checks them).");
+                continue;
+            }
             if (File.Exists(path))
             {
                 yield return path;
@@ -39,6 +46,18 @@ public static class InputFiles
                 host.ReportIssue(new ReadIssue(ReadIssueKind.FileUnreadable, path, "no such file or folder"));
             }
         }
+    }
+
+    /// <summary>Is the path a CloudTrail-Digest folder or inside one?</summary>
+    public static bool IsInDigestFolder(string path)
+    {
+        string[] segments = path.Split(new[] { Path.DirectorySeparatorChar, Path.AltDirectorySeparatorChar }, StringSplitOptions.RemoveEmptyEntries);
+        int last = File.Exists(path) ? segments.Length - 1 : segments.Length; // a file's own name does not count
+        for (int i = 0; i < last; i++)
+        {
+            if (string.Equals(segments[i], "CloudTrail-Digest", StringComparison.Ordinal)) return true;
+        }
+        return false;
     }
 
     public static bool IsLogFileName(string path)

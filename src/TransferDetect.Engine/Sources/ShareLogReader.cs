@@ -57,6 +57,13 @@ public sealed class ShareLogReaderOptions
 
     /// <summary>Events held back while waiting for the rest of their operation, at most (default 10,000): memory stays bounded.</summary>
     public int FoldCapacity { get; set; } = 10_000;
+
+    /// <summary>
+    /// Also return lifecycle events (<see cref="ShareAction.Create"/>: CreateSnapshot, CopySnapshot, CreateImage,
+    /// CreateDBSnapshot, ...), which correlation uses to tell a snapshot made to be shared. Off by default: the
+    /// share cmdlets return shares only, and records of these operations are skipped unparsed.
+    /// </summary>
+    public bool IncludeLifecycle { get; set; }
 }
 
 /// <summary>
@@ -84,7 +91,7 @@ public sealed class ShareLogReader
     {
         _host = host ?? throw new ArgumentNullException(nameof(host));
         _options = options ?? new ShareLogReaderOptions();
-        _interpreters = CreateInterpreters(_options.Providers, _options.Categories, _options.Operations, _options.Regions);
+        _interpreters = CreateInterpreters(_options.Providers, _options.Categories, _options.Operations, _options.Regions, _options.IncludeLifecycle);
         if (_options.Operations != null)
         {
             var known = _interpreters.SelectMany(i => i.Operations).ToArray();
@@ -100,13 +107,13 @@ public sealed class ShareLogReader
         _expected = string.Join(" or ", _interpreters.Select(i => i.FormatName));
     }
 
-    private static ShareInterpreter[] CreateInterpreters(ICollection<Provider>? providers, ICollection<ShareCategory>? categories, ICollection<string>? operations, ICollection<string>? regions)
+    private static ShareInterpreter[] CreateInterpreters(ICollection<Provider>? providers, ICollection<ShareCategory>? categories, ICollection<string>? operations, ICollection<string>? regions, bool includeLifecycle = false)
     {
         var set = categories == null ? null : new HashSet<ShareCategory>(categories);
         // The order is the order of claims: each looks for a key only its provider writes.
         var all = new List<ShareInterpreter>();
         bool Wanted(Provider p) => providers == null || providers.Contains(p);
-        if (Wanted(Provider.Aws)) all.Add(new CloudTrailInterpreter(set, operations, regions));
+        if (Wanted(Provider.Aws)) all.Add(new CloudTrailInterpreter(set, operations, regions, includeLifecycle));
         if (Wanted(Provider.Gcp)) all.Add(new GcpAuditInterpreter(set));
         if (Wanted(Provider.Azure)) all.Add(new AzureActivityInterpreter(set));
         if (Wanted(Provider.M365)) all.Add(new M365AuditInterpreter(set));
@@ -253,6 +260,27 @@ public sealed class ShareLogReader
     public IEnumerable<ShareEvent> ReadStream(Stream stream, string name, CancellationToken cancellationToken = default) =>
         Fold(ReadStreamCore(stream, name, Statistics, _host, cancellationToken));
 
+    /// <summary>Wrapper properties of API pages (<c>{"value":[...],"nextLink":...}</c>) and of exported blobs.</summary>
+    internal static readonly string[] PageWrapperKeys = { "value", "Records", "records" };
+
+    /// <summary>
+    /// Reads the pages of a live API answer (each a stream of JSON named in errors) as one log: records of
+    /// one operation are folded across page boundaries. Each page is disposed once read. Used by the live sources.
+    /// </summary>
+    internal IEnumerable<ShareEvent> ReadPages(IEnumerable<KeyValuePair<string, Stream>> pages, CancellationToken cancellationToken = default) =>
+        Fold(ReadPagesCore(pages, cancellationToken));
+
+    private IEnumerable<ShareEvent> ReadPagesCore(IEnumerable<KeyValuePair<string, Stream>> pages, CancellationToken cancellationToken)
+    {
+        foreach (var page in pages)
+        {
+            using (page.Value)
+            {
+                foreach (var e in ReadStreamCore(page.Value, page.Key, Statistics, _host, cancellationToken, PageWrapperKeys)) yield return e;
+            }
+        }
+    }
+
     private IEnumerable<ShareEvent> Fold(IEnumerable<ShareEvent> events)
     {
         if (!_interpreters.Any(i => i.Fold != null)) return events;
@@ -280,7 +308,7 @@ public sealed class ShareLogReader
         }
     }
 
-    private IEnumerable<ShareEvent> ReadStreamCore(Stream stream, string name, ScanStatistics stats, IScanHost host, CancellationToken cancellationToken)
+    private IEnumerable<ShareEvent> ReadStreamCore(Stream stream, string name, ScanStatistics stats, IScanHost host, CancellationToken cancellationToken, string[]? wrapperKeys = null)
     {
         host.Verbose($"Reading {name}");
         host.Progress(new ScanProgress(name, stats.FilesRead, stats.Records, stats.BytesRead));
@@ -296,7 +324,7 @@ public sealed class ShareLogReader
         }
         else
         {
-            splitter = new JsonRecordSplitter(stream, name, WrapperKeys, _options.MaxRecordBytes, issues.Report);
+            splitter = new JsonRecordSplitter(stream, name, wrapperKeys ?? WrapperKeys, _options.MaxRecordBytes, issues.Report);
             records = splitter.Records(cancellationToken);
         }
         var events = new List<ShareEvent>();

@@ -17,10 +17,12 @@ internal sealed class CloudTrailInterpreter : ShareInterpreter
     private readonly HashSet<string>? _regions;
 
     /// <param name="operations">Event names to keep (any case), a subset of the catalogue; null for all.</param>
-    public CloudTrailInterpreter(ISet<ShareCategory>? categories, ICollection<string>? operations, ICollection<string>? regions)
+    /// <param name="includeLifecycle">Also read the creation calls of <see cref="AwsLifecycle"/> (a catalogue of their own, merged in only when asked).</param>
+    public CloudTrailInterpreter(ISet<ShareCategory>? categories, ICollection<string>? operations, ICollection<string>? regions, bool includeLifecycle = false)
         : base(categories)
     {
-        var catalog = AwsShareCatalog.All.For(categories);
+        var catalog = includeLifecycle ? AwsLifecycle.With(AwsShareCatalog.All.For(categories), categories) : AwsShareCatalog.All.For(categories);
+        var readable = catalog;
         if (operations != null)
         {
             var mine = operations.Where(o => catalog.Operations.Any(op => string.Equals(op.EventName, o, StringComparison.OrdinalIgnoreCase))).ToList();
@@ -28,7 +30,7 @@ internal sealed class CloudTrailInterpreter : ShareInterpreter
         }
         _catalog = catalog;
         _regions = regions == null ? null : new HashSet<string>(regions, StringComparer.OrdinalIgnoreCase);
-        Operations = AwsShareCatalog.All.For(categories).Operations.Select(o => o.EventName).ToArray();
+        Operations = readable.Operations.Select(o => o.EventName).ToArray();
     }
 
     public override Provider Provider => Provider.Aws;
@@ -159,7 +161,7 @@ internal sealed class CloudTrailInterpreter : ShareInterpreter
                 ResourceType = grants.ResourceType,
                 ResourceId = grants.ResourceId,
                 Action = g.Action,
-                Grantee = g.Grantee,
+                Grantee = g.Grantee.Length == 0 ? null : g.Grantee, // a lifecycle event has none
                 GranteeType = g.GranteeType ?? AwsGrantee.Parse(g.Grantee).Type,
                 Permission = g.Permission,
                 Details = g.Details,

@@ -118,7 +118,8 @@ internal sealed class AzureActivityFold : IShareEventFold
             errorMessage: failed ? failure!.ErrorMessage : null,
             details: state.RevokedAt != null ? WithRevocation(state, first.EventTime) : grant.Details ?? other.Details,
             related: ShareEventFolder.RelatedIds(first.EventId ?? other.EventId, x, y),
-            outcomeOnly: x.OutcomeOnly && y.OutcomeOnly);
+            outcomeOnly: x.OutcomeOnly && y.OutcomeOnly,
+            revokedAt: RevokedAt(state));
         _states.Add(merged, state);
         return merged;
     }
@@ -157,10 +158,14 @@ internal sealed class AzureActivityFold : IShareEventFold
             errorMessage: begin.ErrorMessage,
             details: WithRevocation(state, begin.EventTime),
             related: ShareEventFolder.RelatedIds(begin.EventId, begin, end),
-            outcomeOnly: false);
+            outcomeOnly: false,
+            revokedAt: RevokedAt(state));
         _states.Add(merged, state);
         return merged;
     }
+
+    /// <summary>When the SAS was revoked, unless the revocation failed.</summary>
+    private static DateTime? RevokedAt(AzureEventState s) => s.RevokedAt != null && s.RevokeStatus != "Failed" ? s.RevokedAt : null;
 
     private static string WithRevocation(AzureEventState s, DateTime issued)
     {
@@ -218,7 +223,7 @@ internal sealed class AzureActivityFold : IShareEventFold
     };
 
     private static ShareEvent Copy(ShareEvent g, ShareEvent o, string? eventId, DateTime time, string? status, bool succeeded,
-        string? errorCode, string? errorMessage, string? details, IReadOnlyList<string> related, bool outcomeOnly) => new()
+        string? errorCode, string? errorMessage, string? details, IReadOnlyList<string> related, bool outcomeOnly, DateTime? revokedAt) => new()
     {
         EventId = eventId,
         Provider = g.Provider,
@@ -249,5 +254,6 @@ internal sealed class AzureActivityFold : IShareEventFold
         ErrorMessage = errorMessage,
         Source = g.Source ?? o.Source,
         OutcomeOnly = outcomeOnly,
+        RevokedAt = revokedAt,
     };
 }
