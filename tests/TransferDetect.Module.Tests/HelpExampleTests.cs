@@ -73,6 +73,7 @@ public class HelpExampleTests
             Assert.Contains("e.eventName IN ('ModifySnapshotAttribute')", text);
             Assert.Contains("e.eventTime >= from_iso8601_timestamp('", text);
             Assert.Contains("p.granteeaccount IN ('444455556666')", text);
+        }),
         ["Test-CloudTrailLogIntegrity #1"] = new("Returns 1 result: the us-east-1 log file delivered at 09:10 is Modified", (r, _) =>
         {
             var o = Assert.Single(r.Output);
