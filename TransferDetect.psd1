@@ -18,6 +18,7 @@
         'Get-FileShareEvent'
         'Find-ExternalShare'
         'Export-TransferReport'
+        'ConvertTo-DetectionQuery'
         'Test-CloudTrailLogIntegrity'
         'Get-TransferIncident'
         'Save-ShareBaseline'

@@ -58,6 +58,22 @@ public class HelpExampleTests
                 r.Output.Select(o => $"{S(o, "ResourceId")} {S(o, "Grantee")} {S(o, "Succeeded")}"));
             Assert.All(r.Output, o => Assert.Equal("eu-west-1", S(o, "Region")));
         }),
+        ["ConvertTo-DetectionQuery #1"] = new("Returns 39 queries, one per AWS detection", (r, _) =>
+        {
+            Assert.Equal(39, r.Output.Count);
+            Assert.All(r.Output, o => Assert.Equal("Athena", S(o, "Engine")));
+            Assert.All(r.Output, o => Assert.Contains("FROM cloudtrail_logs e", S(o, "Text")));
+            Assert.All(r.Output, o => Assert.Contains("p.granteeaccount IN ('111122223333', '444455556666')", S(o, "Text")));
+            Assert.All(r.Output, o => Assert.Contains("p.granteeorganization IN ('o-a1b2c3d4e5')", S(o, "Text")));
+        }),
+        ["ConvertTo-DetectionQuery #2"] = new("reads the event data store 0123abcd-4567-89ef-0123-456789abcdef", (r, _) =>
+        {
+            string text = Assert.Single(r.Output).BaseObject.ToString()!;
+            Assert.Contains("FROM 0123abcd-4567-89ef-0123-456789abcdef e", text);
+            Assert.Contains("e.eventName IN ('ModifySnapshotAttribute')", text);
+            Assert.Contains("e.eventTime >= from_iso8601_timestamp('", text);
+            Assert.Contains("p.granteeaccount IN ('444455556666')", text);
+        }),
         ["Test-CloudTrailLogIntegrity #1"] = new("Returns 1 result: the us-east-1 log file delivered at 09:10 is Modified", (r, _) =>
         {
             var o = Assert.Single(r.Output);

@@ -23,7 +23,7 @@ public class ManifestTests
     {
         using var s = new PowerShellSession();
         var r = s.Run("(Get-Module TransferDetect).ExportedCmdlets.Keys | ForEach-Object { $_ }");
-        Assert.Equal(new[] { "Compare-ShareBaseline", "Export-TransferReport", "Find-ExternalShare", "Get-FileShareEvent", "Get-ShareEvent", "Get-SnapshotShareEvent", "Get-StorageShareEvent", "Get-TransferIncident", "Save-ShareBaseline", "Test-CloudTrailLogIntegrity" }, r.Output.Select(o => o.ToString()).OrderBy(x => x, StringComparer.Ordinal));
+        Assert.Equal(new[] { "Compare-ShareBaseline", "ConvertTo-DetectionQuery", "Export-TransferReport", "Find-ExternalShare", "Get-FileShareEvent", "Get-ShareEvent", "Get-SnapshotShareEvent", "Get-StorageShareEvent", "Get-TransferIncident", "Save-ShareBaseline", "Test-CloudTrailLogIntegrity" }, r.Output.Select(o => o.ToString()).OrderBy(x => x, StringComparer.Ordinal));
     }
 
     [Theory]
@@ -33,6 +33,7 @@ public class ManifestTests
     [InlineData("Get-ShareEvent", "TransferDetect.Engine.Model.ShareEvent")]
     [InlineData("Find-ExternalShare", "TransferDetect.Engine.Model.Finding")]
     [InlineData("Export-TransferReport", "TransferDetect.Engine.Model.Finding,TransferDetect.Engine.Model.TransferIncident")]
+    [InlineData("ConvertTo-DetectionQuery", "TransferDetect.Engine.Queries.DetectionQuery")]
     [InlineData("Get-TransferIncident", "TransferDetect.Engine.Model.TransferIncident")]
     [InlineData("Save-ShareBaseline", "TransferDetect.Engine.Baselines.ShareBaseline")]
     [InlineData("Compare-ShareBaseline", "TransferDetect.Engine.Baselines.BaselineChange")]

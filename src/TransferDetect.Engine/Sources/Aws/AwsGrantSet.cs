@@ -34,7 +34,14 @@ internal sealed class AwsGrantSet
     }
 
     public string ResourceType { get; }
-    public string? ResourceId { get; }
+    public string? ResourceId { get; private set; }
+
+    /// <summary>Sets the resource id when the extractor computes it (CopyObject: the copy source).</summary>
+    public AwsGrantSet WithResourceId(string? id)
+    {
+        ResourceId = id;
+        return this;
+    }
     public List<AwsGrant> Grants { get; } = new();
 
     /// <summary>The account that owns the data when the record names it (the source bucket of a copy); null for recipientAccountId.</summary>

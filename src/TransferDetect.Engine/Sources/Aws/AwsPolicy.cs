@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Text.Json;
 using TransferDetect.Engine.Model;
+using TransferDetect.Engine.Queries;
 
 namespace TransferDetect.Engine.Sources.Aws;
 
@@ -15,6 +16,9 @@ namespace TransferDetect.Engine.Sources.Aws;
 /// </summary>
 internal static class AwsPolicy
 {
+    /// <summary>The definition element of a policy document at <paramref name="path"/> (an object, or its JSON text).</summary>
+    public static AwsGranteeRule Document(AwsPath path, string field) => new PolicyRule(path, field);
+
     private static readonly string[] AccountKeys = { "aws:PrincipalAccount", "aws:SourceAccount", "kms:CallerAccount" };
     private static readonly string[] OrganizationKeys = { "aws:PrincipalOrgID", "aws:SourceOrgID" };
     private static readonly string[] OrganizationPathKeys = { "aws:PrincipalOrgPaths", "aws:SourceOrgPaths" };
@@ -242,5 +246,107 @@ internal static class AwsPolicy
         if (!string.IsNullOrEmpty(others)) parts.Add(others!);
         if (!string.IsNullOrEmpty(sid)) parts.Add("statement " + sid);
         return parts.Count == 0 ? null : string.Join("; ", parts);
+    }
+}
+
+/// <summary>
+/// A resource policy as a definition element. In process: <see cref="AwsPolicy.Read"/>. In SQL: one row per Allow
+/// statement and principal (Principal "*" or {AWS|CanonicalUser|Federated: one or many}, NotPrincipal), service
+/// principals left out; a grant to everyone also gives one candidate row per narrowing condition value, ranked
+/// (0 accounts, 1 organizations, 2 organization paths, 3 the public "*" itself), and the query keeps, per
+/// statement, the rows of the best rank (the window in <see cref="AwsSqlGenerator"/>), as AwsPolicy.Narrowing does.
+/// </summary>
+internal sealed class PolicyRule : AwsGranteeRule
+{
+    private static readonly (string Key, int Rank)[] Keys =
+    {
+        ("aws:principalaccount", 0), ("aws:sourceaccount", 0), ("kms:calleraccount", 0),
+        ("aws:principalorgid", 1), ("aws:sourceorgid", 1),
+        ("aws:principalorgpaths", 2), ("aws:sourceorgpaths", 2),
+    };
+
+    private static readonly string[] Operators = { "stringequals", "stringlike", "stringequalsignorecase", "arnequals", "arnlike" };
+
+    private readonly AwsPath _path;
+    private readonly string _field;
+
+    public PolicyRule(AwsPath path, string field)
+    {
+        _path = path;
+        _field = field;
+    }
+
+    protected override void Add(AwsRecordView view, AwsGrantSet set) => AwsPolicy.Read(set, _path.Resolve(view), _field);
+
+    protected override IEnumerable<AwsSqlGrant> Compile(AwsSqlContext c)
+    {
+        var d = c.Dialect;
+        var (bindRaw, raw) = c.Bind(c.Json(_path));
+        var (bindDoc, doc) = c.Bind($"(CASE WHEN {d.IsJsonString(raw)} THEN {d.ParseJson(d.ScalarText(raw))} ELSE {raw} END)");
+        var (bindStatements, statements) = c.Bind(d.JsonAt(doc, "$.Statement"));
+        var (unnestStatements, st) = d.Unnest(d.Items(statements), c.NewAlias("s"));
+        string stFrom = string.Join("\n  ", bindRaw, bindDoc, bindStatements, unnestStatements);
+        string allow = $"COALESCE(lower(trim({d.TextAt(st, "$.Effect")})) = 'allow', FALSE)";
+        string notPrincipal = d.JsonAt(st, "$.NotPrincipal");
+        string hasNotPrincipal = $"({notPrincipal} IS NOT NULL AND {d.IsPresent(notPrincipal)})";
+        string principal = d.JsonAt(st, "$.Principal");
+        string action = d.JsonAt(st, "$.Action");
+        string permission = $"CASE WHEN {c.IsOnly(action, "backup:CopyIntoBackupVault")} THEN 'backup:CopyIntoBackupVault' ELSE {d.JsonText(action)} END";
+        string group = $"CAST(b.rowkey AS VARCHAR) || ':' || {d.JsonText(st)}";
+        string add = "'Add'";
+
+        AwsSqlGrant Row(string from, string grantee, string type, params string[] where)
+        {
+            var g = new AwsSqlGrant(add, grantee, type) { From = stFrom + (from.Length > 0 ? "\n  " + from : ""), Permission = permission }.And(allow);
+            foreach (var w in where) g = g.And(w);
+            return g;
+        }
+
+        // Everyone: the public fallback (rank 3) and one row per narrowing value (ranks 0 to 2).
+        IEnumerable<AwsSqlGrant> Everyone(string from, params string[] where)
+        {
+            yield return Row(from, "'*'", "'Public'", where) with { Group = group, Rank = "3", Entry = "''", Wildcard = "FALSE" };
+            string co = c.NewAlias("co"), ck = c.NewAlias("ck"), cv = c.NewAlias("cv");
+            var (bindCondition, condition) = c.Bind(d.JsonAt(st, "$.Condition"));
+            var (opFrom, op, opValue) = d.UnnestMembers(condition, co);
+            var (bindOp, opJson) = c.Bind(opValue);
+            var (keyFrom, key, keyValue) = d.UnnestMembers(opJson, ck);
+            var (bindKey, keyJson) = c.Bind(keyValue);
+            var (valueFrom, value) = d.Unnest(d.Items(keyJson), cv);
+            string text = d.ScalarText(value);
+            string rank = "CASE lower(" + key + ") " + string.Join(" ", Keys.Select(k => $"WHEN {d.Literal(k.Key)} THEN {k.Rank}")) + " END";
+            string bareOperator = $"lower(CASE WHEN lower({op}) LIKE 'foranyvalue:%' THEN substr({op}, 13) ELSE {op} END)";
+            string narrowing = $"{bareOperator} IN ({string.Join(", ", Operators.Select(d.Literal))})";
+            string all = string.Join("\n  ", new[] { from, bindCondition, opFrom, bindOp, keyFrom, bindKey, valueFrom }.Where(f => f.Length > 0));
+            yield return Row(all, text, "CAST(NULL AS VARCHAR)", where.Concat(new[] { $"{rank} IS NOT NULL", narrowing, $"{text} IS NOT NULL", $"{text} <> ''" }).ToArray()) with
+            {
+                Group = group,
+                Rank = rank,
+                Entry = $"{op} || '/' || {key}",
+                Wildcard = $"({rank} < 2 AND (strpos({text}, '*') > 0 OR strpos({text}, '?') > 0))",
+            };
+        }
+
+        foreach (var g in Everyone("", hasNotPrincipal)) yield return g;
+
+        // Principal "*" or an account / ARN, as a string.
+        string pText = d.ScalarText(principal);
+        string asString = $"NOT {hasNotPrincipal} AND {d.IsJsonString(principal)}";
+        foreach (var g in Everyone("", asString, $"trim({pText}) = '*'")) yield return g;
+        yield return Row("", pText, "CAST(NULL AS VARCHAR)", asString, $"trim({pText}) <> '*'", $"NOT {c.IsServicePrincipal(pText)}");
+
+        // Principal {AWS | CanonicalUser | Federated: one or many}.
+        string pm = c.NewAlias("pm"), pv = c.NewAlias("pv");
+        var (bindPrincipal, principalJson) = c.Bind(principal);
+        var (memberFrom, kind, kindValue) = d.UnnestMembers(principalJson, pm);
+        var (bindKind, kindJson) = c.Bind(kindValue);
+        var (itemFrom, item) = d.Unnest(d.Items(kindJson), pv);
+        string from2 = string.Join("\n  ", bindPrincipal, memberFrom, bindKind, itemFrom);
+        string v = d.ScalarText(item);
+        string asObject = $"NOT {hasNotPrincipal} AND {d.IsJsonObject(principal)} AND {v} IS NOT NULL AND {v} <> ''";
+        foreach (var g in Everyone(from2, asObject, $"upper({kind}) = 'AWS'", $"trim({v}) = '*'")) yield return g;
+        yield return Row(from2, v, "CAST(NULL AS VARCHAR)", asObject, $"upper({kind}) = 'AWS'", $"trim({v}) <> '*'", $"NOT {c.IsServicePrincipal(v)}");
+        yield return Row(from2, v, "'User'", asObject, $"upper({kind}) = 'CANONICALUSER'");
+        yield return Row(from2, v, "CAST(NULL AS VARCHAR)", asObject, $"upper({kind}) = 'FEDERATED'");
     }
 }

@@ -31,6 +31,9 @@ internal sealed class AwsShareOperation
     public ShareCategory Category { get; }
     public AwsGrantExtractor Extract { get; }
 
+    /// <summary>The declared detection the extractor and the generated queries come from; null for a procedural extractor.</summary>
+    public AwsDetectionDefinition? Definition { get; init; }
+
     /// <summary>False for service events (SharedSnapshotCopyInitiated, ...), whose grant is not in requestParameters.</summary>
     public bool NeedsRequestParameters { get; }
 

@@ -1,5 +1,7 @@
-using System.Text.Json;
 using TransferDetect.Engine.Model;
+using static TransferDetect.Engine.Sources.Aws.AwsGranteeRule;
+using static TransferDetect.Engine.Sources.Aws.AwsPath;
+using static TransferDetect.Engine.Sources.Aws.AwsValue;
 
 namespace TransferDetect.Engine.Sources.Aws;
 
@@ -8,30 +10,24 @@ internal static class BackupGrantExtractors
 {
     private const string Backup = "backup.amazonaws.com";
 
-    public static readonly AwsShareOperation[] Operations =
+    private static readonly AwsValue Vault = Text(Rp("destinationBackupVaultArn"));
+
+    public static readonly AwsDetectionDefinition[] Definitions =
     {
-        new("StartCopyJob", Backup, ShareCategory.Backup, (rp, _) => CopyJob(rp)),
-        new("PutBackupVaultAccessPolicy", Backup, ShareCategory.Backup, (rp, _) => AwsPolicy.Read(new AwsGrantSet("BackupVault", rp.Text("backupVaultName")), rp.Get("policy"), "policy")),
+        // destinationBackupVaultArn (arn:aws:backup:region:ACCOUNT:backup-vault:name) names the account that receives
+        // the copy; a copy to another region of the owner's own account is judged trusted.
+        new("StartCopyJob", Backup, ShareCategory.Backup, "BackupRecoveryPoint", Text(Rp("recoveryPointArn")),
+            new[]
+            {
+                Value(ShareAction.Add, AccountOfArn(Vault), GranteeType.Account)
+                    .Described(_ => "copy", v => "destination vault " + Vault.Eval(v)),
+                Value(ShareAction.Add, Vault, GranteeType.Unknown)
+                    .OnlyWhen(AwsCondition.Not(AwsCondition.IsPresent(AccountOfArn(Vault))))
+                    .IncompleteWithout("has no destinationBackupVaultArn, so where the copy goes cannot be read")
+                    .Described(_ => "copy", _ => "destination vault owner not recorded"),
+            }),
+        new("PutBackupVaultAccessPolicy", Backup, ShareCategory.Backup, "BackupVault", Text(Rp("backupVaultName")), new[] { AwsPolicy.Document(Rp("policy"), "policy") }),
     };
 
-    /// <summary>
-    /// <c>destinationBackupVaultArn</c> (arn:aws:backup:region:ACCOUNT:backup-vault:name) names the account that
-    /// receives the copy; a copy to another region of the owner's own account is judged trusted.
-    /// </summary>
-    private static AwsGrantSet CopyJob(JsonElement rp)
-    {
-        var set = new AwsGrantSet("BackupRecoveryPoint", rp.Text("recoveryPointArn"));
-        string? vault = rp.Text("destinationBackupVaultArn");
-        if (vault == null) return set.Incomplete("has no destinationBackupVaultArn, so where the copy goes cannot be read");
-        string? account = AwsGrantee.AccountOfArn(vault);
-        if (account != null)
-        {
-            set.Add(ShareAction.Add, account, GranteeType.Account, "copy", "destination vault " + vault);
-        }
-        else
-        {
-            set.Add(ShareAction.Add, vault, GranteeType.Unknown, "copy", "destination vault owner not recorded");
-        }
-        return set;
-    }
+    public static readonly AwsShareOperation[] Operations = System.Array.ConvertAll(Definitions, d => d.ToOperation());
 }

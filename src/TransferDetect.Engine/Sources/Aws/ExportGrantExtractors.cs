@@ -1,6 +1,7 @@
-using System;
-using System.Text.Json;
 using TransferDetect.Engine.Model;
+using static TransferDetect.Engine.Sources.Aws.AwsGranteeRule;
+using static TransferDetect.Engine.Sources.Aws.AwsPath;
+using static TransferDetect.Engine.Sources.Aws.AwsValue;
 
 namespace TransferDetect.Engine.Sources.Aws;
 
@@ -11,39 +12,40 @@ namespace TransferDetect.Engine.Sources.Aws;
 /// </summary>
 internal static class ExportGrantExtractors
 {
-    public static readonly AwsShareOperation[] Operations =
+    /// <summary>The kind of RDS source an export reads: a snapshot, a cluster snapshot, or a cluster.</summary>
+    private static readonly AwsValue RdsType = Choose(
+        (AwsCondition.Contains(Text(Rp("sourceArn")), ":cluster-snapshot:"), Const("RdsClusterSnapshot")),
+        (AwsCondition.Contains(Text(Rp("sourceArn")), ":cluster:"), Const("RdsCluster")),
+        (AwsCondition.Always, Const("RdsSnapshot")));
+
+    public static readonly AwsDetectionDefinition[] Definitions =
     {
-        new("CreateInstanceExportTask", "ec2.amazonaws.com", ShareCategory.Export,
-            (rp, _) => ToBucket(new AwsGrantSet("Ec2Instance", rp.Text("instanceId")), rp.Get("exportToS3", "exportToS3Task").Text("s3Bucket"), null, "export")),
-        new("ExportImage", "ec2.amazonaws.com", ShareCategory.Export,
-            (rp, _) => ToBucket(new AwsGrantSet("Ami", rp.Text("imageId")), rp.Get("s3ExportLocation").Text("s3Bucket"), null, "export")),
-        new("StartExportTask", "rds.amazonaws.com", ShareCategory.Export,
-            (rp, _) => ToBucket(new AwsGrantSet(RdsType(rp.Text("sourceArn")), rp.Text("sourceArn")), rp.Text("s3BucketName"), null, "export")),
-        new("ExportTableToPointInTime", "dynamodb.amazonaws.com", ShareCategory.Export,
-            (rp, _) => ToBucket(new AwsGrantSet("DynamoDbTable", rp.Text("tableArn")), rp.Text("s3Bucket"), rp.Text("s3BucketOwner"), "export")),
+        ToBucket("CreateInstanceExportTask", "ec2.amazonaws.com", "Ec2Instance", Text(Rp("instanceId")), Rp("exportToS3|exportToS3Task", "s3Bucket"), null),
+        ToBucket("ExportImage", "ec2.amazonaws.com", "Ami", Text(Rp("imageId")), Rp("s3ExportLocation", "s3Bucket"), null),
+        ToBucket("StartExportTask", "rds.amazonaws.com", "RdsSnapshot", Text(Rp("sourceArn")), Rp("s3BucketName"), null),
+        ToBucket("ExportTableToPointInTime", "dynamodb.amazonaws.com", "DynamoDbTable", Text(Rp("tableArn")), Rp("s3Bucket"), Rp("s3BucketOwner")),
     };
 
+    public static readonly AwsShareOperation[] Operations = System.Array.ConvertAll(Definitions, d => d.ToOperation());
+
     /// <summary>The destination bucket's owner when recorded (an account grantee), else the bucket itself, owner unknown.</summary>
-    private static AwsGrantSet ToBucket(AwsGrantSet set, string? bucket, string? owner, string permission)
+    private static AwsDetectionDefinition ToBucket(string eventName, string source, string resourceType, AwsValue resourceId, AwsPath bucketPath, AwsPath? ownerPath)
     {
-        if (bucket == null) return set.Incomplete("has no destination bucket, so where the data goes cannot be read");
+        var bucket = Text(bucketPath);
+        var owner = ownerPath != null ? Text(ownerPath) : null;
+        var rules = new System.Collections.Generic.List<AwsGranteeRule>();
+        var hasBucket = AwsCondition.IsPresent(bucket);
         if (owner != null)
         {
-            set.Add(ShareAction.Add, owner, null, permission, "destination bucket " + bucket);
+            rules.Add(Value(ShareAction.Add, owner).OnlyWhen(hasBucket).Described(_ => "export", v => "destination bucket " + bucket.Eval(v)));
         }
-        else
-        {
-            set.Add(ShareAction.Add, AwsJson.BucketArn(bucket), GranteeType.Unknown, permission, StorageGrantExtractors.OwnerNotRecorded);
-        }
-        return set;
+        var unknownOwner = owner != null ? AwsCondition.Not(AwsCondition.And(AwsCondition.IsPresent(owner), hasBucket)) : null;
+        rules.Add(Value(ShareAction.Add, BucketArn(bucket), GranteeType.Unknown)
+            .OnlyWhen(unknownOwner ?? AwsCondition.Always)
+            .IncompleteWithout("has no destination bucket, so where the data goes cannot be read")
+            .Described(_ => "export", _ => StorageGrantExtractors.OwnerNotRecorded));
+        var definition = new AwsDetectionDefinition(eventName, source, ShareCategory.Export, resourceType, resourceId, rules.ToArray());
+        return eventName == "StartExportTask" ? definition.WithResourceType(RdsType) : definition;
     }
 
-    /// <summary>The kind of RDS source an export reads: a snapshot, a cluster snapshot, or a cluster.</summary>
-    private static string RdsType(string? arn)
-    {
-        if (arn == null) return "RdsSnapshot";
-        if (arn.IndexOf(":cluster-snapshot:", StringComparison.Ordinal) >= 0) return "RdsClusterSnapshot";
-        if (arn.IndexOf(":cluster:", StringComparison.Ordinal) >= 0) return "RdsCluster";
-        return "RdsSnapshot";
-    }
 }

@@ -1,6 +1,8 @@
 using System.Collections.Generic;
-using System.Text.Json;
 using TransferDetect.Engine.Model;
+using static TransferDetect.Engine.Sources.Aws.AwsGranteeRule;
+using static TransferDetect.Engine.Sources.Aws.AwsPath;
+using static TransferDetect.Engine.Sources.Aws.AwsValue;
 
 namespace TransferDetect.Engine.Sources.Aws;
 
@@ -17,74 +19,88 @@ internal static class GuardrailExtractors
 
     private static readonly string[] Settings = { "BlockPublicAcls", "IgnorePublicAcls", "BlockPublicPolicy", "RestrictPublicBuckets" };
 
-    public static readonly AwsShareOperation[] Operations =
-    {
-        // CloudTrail's names; PutPublicAccessBlock / DeletePublicAccessBlock are the API's, which some exports write.
-        new("PutBucketPublicAccessBlock", S3, ShareCategory.Guardrail, PutS3),
-        new("DeleteBucketPublicAccessBlock", S3, ShareCategory.Guardrail, DeleteS3, needsRequestParameters: false),
-        new("PutAccountPublicAccessBlock", S3, ShareCategory.Guardrail, PutS3, otherEventSource: S3Control),
-        new("DeleteAccountPublicAccessBlock", S3, ShareCategory.Guardrail, DeleteS3, needsRequestParameters: false, otherEventSource: S3Control),
-        new("PutPublicAccessBlock", S3, ShareCategory.Guardrail, PutS3, otherEventSource: S3Control),
-        new("DeletePublicAccessBlock", S3, ShareCategory.Guardrail, DeleteS3, needsRequestParameters: false, otherEventSource: S3Control),
-        new("DisableSnapshotBlockPublicAccess", Ec2, ShareCategory.Guardrail, (_, record) => Ec2Setting(record, "EbsSnapshotBlockPublicAccess", loosened: true, "disabled"), needsRequestParameters: false),
-        new("EnableSnapshotBlockPublicAccess", Ec2, ShareCategory.Guardrail, (rp, record) => Ec2State(record, "EbsSnapshotBlockPublicAccess", rp.Text("state")), needsRequestParameters: false),
-        new("DisableImageBlockPublicAccess", Ec2, ShareCategory.Guardrail, (_, record) => Ec2Setting(record, "AmiBlockPublicAccess", loosened: true, "disabled"), needsRequestParameters: false),
-        new("EnableImageBlockPublicAccess", Ec2, ShareCategory.Guardrail, (rp, record) => Ec2State(record, "AmiBlockPublicAccess", rp.Text("imageBlockPublicAccessState")), needsRequestParameters: false),
-    };
+    private static readonly AwsValue Bucket = Text(Rp("bucketName"));
 
     /// <summary>The bucket's setting when the call names a bucket, else the account's.</summary>
-    private static AwsGrantSet S3Target(JsonElement rp, JsonElement record)
+    private static readonly AwsValue S3TargetType = Choose(
+        (AwsCondition.IsPresent(Bucket), Const("S3BucketPublicAccessBlock")), (AwsCondition.Always, Const("S3AccountPublicAccessBlock")));
+
+    private static readonly AwsValue S3TargetId = FirstOf(Bucket, FirstString(Rp("x-amz-account-id")), Text(Record("recipientAccountId")));
+
+    private static readonly AwsPath Configuration = Rp("PublicAccessBlockConfiguration");
+
+    /// <summary>All four settings true (a setting left out is false to S3).</summary>
+    private static readonly AwsCondition AllOn = AwsCondition.And(System.Array.ConvertAll(Settings, s => AwsCondition.LooseIs(Text(Configuration.Then(s)), "true")));
+
+    public static readonly AwsDetectionDefinition[] Definitions =
     {
-        string? bucket = rp.Text("bucketName");
-        return bucket != null
-            ? new AwsGrantSet("S3BucketPublicAccessBlock", bucket)
-            : new AwsGrantSet("S3AccountPublicAccessBlock", rp.Get("x-amz-account-id").Strings() is { Count: > 0 } a ? a[0] : record.Text("recipientAccountId"));
-    }
+        // CloudTrail's names; PutPublicAccessBlock / DeletePublicAccessBlock are the API's, which some exports write.
+        PutS3("PutBucketPublicAccessBlock", null),
+        DeleteS3("DeleteBucketPublicAccessBlock", null),
+        PutS3("PutAccountPublicAccessBlock", S3Control),
+        DeleteS3("DeleteAccountPublicAccessBlock", S3Control),
+        PutS3("PutPublicAccessBlock", S3Control),
+        DeleteS3("DeletePublicAccessBlock", S3Control),
+        Ec2Setting("DisableSnapshotBlockPublicAccess", "EbsSnapshotBlockPublicAccess", null),
+        Ec2Setting("EnableSnapshotBlockPublicAccess", "EbsSnapshotBlockPublicAccess", "state"),
+        Ec2Setting("DisableImageBlockPublicAccess", "AmiBlockPublicAccess", null),
+        Ec2Setting("EnableImageBlockPublicAccess", "AmiBlockPublicAccess", "imageBlockPublicAccessState"),
+    };
+
+    public static readonly AwsShareOperation[] Operations = System.Array.ConvertAll(Definitions, d => d.ToOperation());
 
     /// <summary>
     /// <c>PublicAccessBlockConfiguration</c>: any of the four settings false (or left out, which S3 takes as false)
     /// loosens the guardrail; all four true restores it.
     /// </summary>
-    private static AwsGrantSet PutS3(JsonElement rp, JsonElement record)
+    private static AwsDetectionDefinition PutS3(string eventName, string? otherSource)
     {
-        var set = S3Target(rp, record);
-        var configuration = rp.Get("PublicAccessBlockConfiguration");
-        if (configuration.ValueKind != JsonValueKind.Object)
+        var present = AwsCondition.IsObject(Configuration);
+        return new AwsDetectionDefinition(eventName, S3, ShareCategory.Guardrail, "S3BucketPublicAccessBlock", S3TargetId,
+            new[]
+            {
+                Require(present, "has no PublicAccessBlockConfiguration, so what it changed cannot be read"),
+                Value(ShareAction.Add, Const("*"), GranteeType.Public).OnlyWhen(AwsCondition.And(present, AwsCondition.Not(AllOn))).Described(null, v =>
+                {
+                    var off = new List<string>();
+                    foreach (string setting in Settings)
+                    {
+                        if (Configuration.Then(setting).Resolve(v).Bool() != true) off.Add(setting + " false");
+                    }
+                    return string.Join(", ", off);
+                }),
+                Value(ShareAction.Remove, Const("*"), GranteeType.Public).OnlyWhen(AwsCondition.And(present, AllOn)).Described(null, _ => "all four settings true"),
+            },
+            otherEventSource: otherSource).WithResourceType(S3TargetType);
+    }
+
+    private static AwsDetectionDefinition DeleteS3(string eventName, string? otherSource) =>
+        new AwsDetectionDefinition(eventName, S3, ShareCategory.Guardrail, "S3BucketPublicAccessBlock", S3TargetId,
+            new[] { Value(ShareAction.Add, Const("*"), GranteeType.Public).Described(null, _ => "configuration deleted") },
+            needsRequestParameters: false, otherEventSource: otherSource).WithResourceType(S3TargetType);
+
+    /// <summary>
+    /// The EC2 settings are per region: the record's region is the resource. Disable* loosens; Enable* with
+    /// block-all-sharing or block-new-sharing restores the guardrail, "unblocked" would loosen it.
+    /// </summary>
+    private static AwsDetectionDefinition Ec2Setting(string eventName, string resourceType, string? stateField)
+    {
+        AwsGranteeRule[] rules;
+        if (stateField == null)
         {
-            return set.Incomplete("has no PublicAccessBlockConfiguration, so what it changed cannot be read");
-        }
-        var off = new List<string>();
-        foreach (string setting in Settings)
-        {
-            if (configuration.Get(setting).Bool() != true) off.Add(setting + " false");
-        }
-        if (off.Count > 0)
-        {
-            set.Add(ShareAction.Add, "*", GranteeType.Public, null, string.Join(", ", off));
+            rules = new[] { Value(ShareAction.Add, Const("*"), GranteeType.Public).Described(null, _ => "disabled") };
         }
         else
         {
-            set.Add(ShareAction.Remove, "*", GranteeType.Public, null, "all four settings true");
+            var state = Text(Rp(stateField));
+            var unblocked = AwsCondition.TrimmedIs(state, "unblocked");
+            System.Func<AwsRecordView, string?> details = v => "state " + (state.Eval(v) ?? "not recorded");
+            rules = new[]
+            {
+                Value(ShareAction.Add, Const("*"), GranteeType.Public).OnlyWhen(unblocked).Described(null, details),
+                Value(ShareAction.Remove, Const("*"), GranteeType.Public).OnlyWhen(AwsCondition.Not(unblocked)).Described(null, details),
+            };
         }
-        return set;
+        return new AwsDetectionDefinition(eventName, Ec2, ShareCategory.Guardrail, resourceType, Text(Record("awsRegion")), rules, needsRequestParameters: false);
     }
-
-    private static AwsGrantSet DeleteS3(JsonElement rp, JsonElement record)
-    {
-        var set = S3Target(rp, record);
-        set.Add(ShareAction.Add, "*", GranteeType.Public, null, "configuration deleted");
-        return set;
-    }
-
-    /// <summary>The EC2 settings are per region: the record's region is the resource.</summary>
-    private static AwsGrantSet Ec2Setting(JsonElement record, string resourceType, bool loosened, string details)
-    {
-        var set = new AwsGrantSet(resourceType, record.Text("awsRegion"));
-        set.Add(loosened ? ShareAction.Add : ShareAction.Remove, "*", GranteeType.Public, null, details);
-        return set;
-    }
-
-    /// <summary>Enable* with block-all-sharing or block-new-sharing restores the guardrail; "unblocked" would loosen it.</summary>
-    private static AwsGrantSet Ec2State(JsonElement record, string resourceType, string? state) =>
-        Ec2Setting(record, resourceType, loosened: string.Equals(state, "unblocked", System.StringComparison.OrdinalIgnoreCase), "state " + (state ?? "not recorded"));
 }

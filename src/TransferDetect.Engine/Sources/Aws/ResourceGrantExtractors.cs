@@ -1,7 +1,8 @@
-using System;
 using System.Collections.Generic;
-using System.Text.Json;
 using TransferDetect.Engine.Model;
+using static TransferDetect.Engine.Sources.Aws.AwsGranteeRule;
+using static TransferDetect.Engine.Sources.Aws.AwsPath;
+using static TransferDetect.Engine.Sources.Aws.AwsValue;
 
 namespace TransferDetect.Engine.Sources.Aws;
 
@@ -14,83 +15,82 @@ internal static class ResourceGrantExtractors
     /// <summary>What Details says of a RAM share created with allowExternalPrincipals false.</summary>
     public const string RamInsideOrganization = "allowExternalPrincipals false: RAM accepts only principals in the owner's organization";
 
-    public static readonly AwsShareOperation[] Operations =
+    /// <summary>allowExternalPrincipals false (JSON false or the text "false").</summary>
+    private static readonly AwsCondition InsideOrganization = AwsCondition.LooseIs(Text(Rp("allowExternalPrincipals")), "false");
+
+    public static readonly AwsDetectionDefinition[] Definitions =
     {
-        new("CreateResourceShare", "ram.amazonaws.com", ShareCategory.Resource, (rp, record) => ResourceShare(rp, record, ShareAction.Add)),
-        new("AssociateResourceShare", "ram.amazonaws.com", ShareCategory.Resource, (rp, record) => ResourceShare(rp, record, ShareAction.Add)),
-        new("DisassociateResourceShare", "ram.amazonaws.com", ShareCategory.Resource, (rp, record) => ResourceShare(rp, record, ShareAction.Remove)),
-        new("SetRepositoryPolicy", "ecr.amazonaws.com", ShareCategory.Resource, (rp, _) => AwsPolicy.Read(new AwsGrantSet("EcrRepository", rp.Text("repositoryName")), rp.Get("policyText"), "policyText")),
-        new("AddLayerVersionPermission", "lambda.amazonaws.com", ShareCategory.Resource, (rp, _) => LayerPermission(rp, ShareAction.Add), versionSuffix: true),
-        new("RemoveLayerVersionPermission", "lambda.amazonaws.com", ShareCategory.Resource, (rp, _) => LayerPermission(rp, ShareAction.Remove), versionSuffix: true),
-        new("ModifyDocumentPermission", "ssm.amazonaws.com", ShareCategory.Resource, (rp, _) => DocumentPermission(rp)),
+        ResourceShare("CreateResourceShare", ShareAction.Add),
+        ResourceShare("AssociateResourceShare", ShareAction.Add),
+        ResourceShare("DisassociateResourceShare", ShareAction.Remove),
+        new("SetRepositoryPolicy", "ecr.amazonaws.com", ShareCategory.Resource, "EcrRepository", Text(Rp("repositoryName")), new[] { AwsPolicy.Document(Rp("policyText"), "policyText") }),
+        LayerPermission("AddLayerVersionPermission", ShareAction.Add),
+        LayerPermission("RemoveLayerVersionPermission", ShareAction.Remove),
+        DocumentPermission(),
     };
+
+    public static readonly AwsShareOperation[] Operations = System.Array.ConvertAll(Definitions, d => d.ToOperation());
 
     /// <summary>
     /// <c>principals[]</c>: account ids, organization and OU ARNs, IAM role and user ARNs (service principals
     /// are AWS, not accounts). The share's resources go to Details; <c>allowExternalPrincipals: false</c> on
     /// CreateResourceShare means RAM itself refuses principals outside the owner's organization.
     /// </summary>
-    private static AwsGrantSet ResourceShare(JsonElement rp, JsonElement record, ShareAction action)
-    {
-        string? id = rp.Text("resourceShareArn") ?? record.Get("responseElements").Get("resourceShare").Text("resourceShareArn") ?? rp.Text("name");
-        var set = new AwsGrantSet("RamResourceShare", id);
-        var details = new List<string>();
-        var resources = rp.Get("resourceArns").Strings();
-        if (resources.Count > 0) details.Add("resources " + string.Join(", ", resources));
-        if (rp.Get("allowExternalPrincipals").Bool() == false) details.Insert(0, RamInsideOrganization);
-        string? text = details.Count > 0 ? string.Join("; ", details) : null;
-        var permissions = rp.Get("permissionArns").Strings();
-        string? permission = permissions.Count > 0 ? string.Join(", ", permissions) : null;
-        foreach (string principal in rp.Get("principals").Strings())
-        {
-            if (!AwsGrantee.IsServicePrincipal(principal)) set.Add(action, principal, null, permission, text);
-        }
-        return set;
-    }
+    private static AwsDetectionDefinition ResourceShare(string eventName, ShareAction action) =>
+        new(eventName, "ram.amazonaws.com", ShareCategory.Resource, "RamResourceShare",
+            FirstOf(Text(Rp("resourceShareArn")), Text(Response("resourceShare", "resourceShareArn")), Text(Rp("name"))),
+            new[]
+            {
+                List(action, Rp("principals"), skipServicePrincipals: true, ramInsideOrganization: InsideOrganization).Described(
+                    v => Rp("permissionArns").Resolve(v).Strings() is { Count: > 0 } p ? string.Join(", ", p) : null,
+                    v =>
+                    {
+                        var details = new List<string>();
+                        var resources = Rp("resourceArns").Resolve(v).Strings();
+                        if (resources.Count > 0) details.Add("resources " + string.Join(", ", resources));
+                        if (InsideOrganization.Holds(v)) details.Insert(0, RamInsideOrganization);
+                        return details.Count > 0 ? string.Join("; ", details) : null;
+                    }),
+            });
 
     /// <summary>
     /// AddLayerVersionPermission: <c>principal</c> is an account id or "*"; "*" with <c>organizationId</c> is that
     /// organization. RemoveLayerVersionPermission names only the statement it removes.
     /// </summary>
-    private static AwsGrantSet LayerPermission(JsonElement rp, ShareAction action)
+    private static AwsDetectionDefinition LayerPermission(string eventName, ShareAction action)
     {
-        string? layer = rp.Text("layerName");
-        string? version = rp.Text("versionNumber");
-        var set = new AwsGrantSet("LambdaLayerVersion", layer != null && version != null ? layer + ":" + version : layer);
-        string? statement = rp.Text("statementId");
-        if (action == ShareAction.Remove)
-        {
-            set.Add(ShareAction.Remove, "statement " + (statement ?? "(none recorded)"), GranteeType.Unknown);
-            return set;
-        }
-        string? principal = rp.Text("principal");
-        if (principal == null) return set.Incomplete("has no principal, so who the layer is shared with cannot be read");
-        string? organization = rp.Text("organizationId");
-        string? details = statement != null ? "statement " + statement : null;
-        if (principal.Trim() == "*" && organization != null)
-        {
-            set.Add(ShareAction.Add, organization, null, rp.Text("action"), "principal * limited to organization " + organization + (details != null ? "; " + details : ""));
-        }
-        else
-        {
-            set.Add(ShareAction.Add, principal, null, rp.Text("action"), details);
-        }
-        return set;
+        var layer = JoinedWhenBoth(Text(Rp("layerName")), ":", Text(Rp("versionNumber")));
+        var principal = Text(Rp("principal"));
+        var organization = Text(Rp("organizationId"));
+        var statement = Text(Rp("statementId"));
+        var toOrganization = AwsCondition.And(AwsCondition.TrimmedIs(principal, "*"), AwsCondition.IsPresent(organization));
+        AwsGranteeRule[] rules = action == ShareAction.Remove
+            ? new[] { Value(ShareAction.Remove, Prefixed("statement ", FirstOf(statement, Const("(none recorded)"))), GranteeType.Unknown) }
+            : new[]
+            {
+                Value(ShareAction.Add, organization).OnlyWhen(toOrganization).Described(
+                    v => Text(Rp("action")).Eval(v),
+                    v => "principal * limited to organization " + organization.Eval(v) + (statement.Eval(v) is { } s ? "; statement " + s : "")),
+                Value(ShareAction.Add, principal).OnlyWhen(AwsCondition.Not(toOrganization))
+                    .IncompleteWithout("has no principal, so who the layer is shared with cannot be read")
+                    .Described(v => Text(Rp("action")).Eval(v), v => statement.Eval(v) is { } s ? "statement " + s : null),
+            };
+        return new(eventName, "lambda.amazonaws.com", ShareCategory.Resource, "LambdaLayerVersion", layer, rules, versionSuffix: true);
     }
 
     /// <summary>
     /// ModifyDocumentPermission with <c>permissionType</c> Share: <c>accountIdsToAdd</c> / <c>accountIdsToRemove</c>
     /// (account ids, or "All" for public).
     /// </summary>
-    private static AwsGrantSet DocumentPermission(JsonElement rp)
+    private static AwsDetectionDefinition DocumentPermission()
     {
-        var set = new AwsGrantSet("SsmDocument", rp.Text("name"));
-        string? type = rp.Text("permissionType");
-        if (type != null && !string.Equals(type, "Share", StringComparison.OrdinalIgnoreCase)) return set;
-        string? version = rp.Text("sharedDocumentVersion");
-        string? details = version != null ? "document version " + version : null;
-        foreach (string account in rp.Get("accountIdsToAdd").Strings()) set.Add(ShareAction.Add, account, null, "Share", details);
-        foreach (string account in rp.Get("accountIdsToRemove").Strings()) set.Add(ShareAction.Remove, account, null, "Share", details);
-        return set;
+        System.Func<AwsRecordView, string?> details = v => Text(Rp("sharedDocumentVersion")).Eval(v) is { } version ? "document version " + version : null;
+        return new("ModifyDocumentPermission", "ssm.amazonaws.com", ShareCategory.Resource, "SsmDocument", Text(Rp("name")),
+            new[]
+            {
+                List(ShareAction.Add, Rp("accountIdsToAdd")).Described(_ => "Share", details),
+                List(ShareAction.Remove, Rp("accountIdsToRemove")).Described(_ => "Share", details),
+            },
+            when: new[] { AwsCondition.AbsentOrIs(Text(Rp("permissionType")), "Share") });
     }
 }

@@ -1,5 +1,6 @@
-using System.Text.Json;
 using TransferDetect.Engine.Model;
+using static TransferDetect.Engine.Sources.Aws.AwsPath;
+using static TransferDetect.Engine.Sources.Aws.AwsValue;
 
 namespace TransferDetect.Engine.Sources.Aws;
 
@@ -11,18 +12,21 @@ namespace TransferDetect.Engine.Sources.Aws;
 /// </summary>
 internal static class SnapshotUseExtractors
 {
-    public static readonly AwsShareOperation[] Operations =
+    public static readonly AwsDetectionDefinition[] Definitions =
     {
-        new("SharedSnapshotCopyInitiated", "ec2.amazonaws.com", ShareCategory.Snapshot, (_, record) => Use(record, "CopySnapshot"), needsRequestParameters: false),
-        new("SharedSnapshotVolumeCreated", "ec2.amazonaws.com", ShareCategory.Snapshot, (_, record) => Use(record, "CreateVolume"), needsRequestParameters: false),
+        Use("SharedSnapshotCopyInitiated", "CopySnapshot"),
+        Use("SharedSnapshotVolumeCreated", "CreateVolume"),
     };
 
-    private static AwsGrantSet Use(JsonElement record, string permission)
-    {
-        var set = new AwsGrantSet("EbsSnapshot", record.Get("serviceEventDetails").Text("snapshotId"));
-        string? user = record.Get("userIdentity").Text("accountId");
-        if (user == null) return set.Incomplete("has no userIdentity.accountId, so who used the shared snapshot cannot be read");
-        set.Add(ShareAction.Use, user, null, permission);
-        return set;
-    }
+    public static readonly AwsShareOperation[] Operations = System.Array.ConvertAll(Definitions, d => d.ToOperation());
+
+    private static AwsDetectionDefinition Use(string eventName, string permission) =>
+        new(eventName, "ec2.amazonaws.com", ShareCategory.Snapshot, "EbsSnapshot", Text(ServiceEvent("snapshotId")),
+            new[]
+            {
+                AwsGranteeRule.Value(ShareAction.Use, Text(Record("userIdentity", "accountId")))
+                    .IncompleteWithout("has no userIdentity.accountId, so who used the shared snapshot cannot be read")
+                    .Described(_ => permission),
+            },
+            needsRequestParameters: false);
 }

@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Text.Json;
 using TransferDetect.Engine.Model;
+using TransferDetect.Engine.Queries;
 
 namespace TransferDetect.Engine.Sources.Aws;
 
@@ -18,10 +19,14 @@ internal static class StorageGrantExtractors
 
     public static readonly AwsShareOperation[] Operations =
     {
-        new("PutBucketPolicy", S3, ShareCategory.Storage, (rp, _) => AwsPolicy.Read(new AwsGrantSet("S3Bucket", rp.Text("bucketName")), rp.Get("bucketPolicy"), "bucketPolicy")),
-        new("PutBucketAcl", S3, ShareCategory.Storage, (rp, _) => BucketAcl(rp)),
-        new("PutBucketReplication", S3, ShareCategory.Storage, (rp, _) => Replication(rp)),
-        new("CopyObject", S3, ShareCategory.Storage, CopyObject),
+        new AwsDetectionDefinition("PutBucketPolicy", S3, ShareCategory.Storage, "S3Bucket", AwsValue.Text(AwsPath.Rp("bucketName")),
+            new[] { AwsPolicy.Document(AwsPath.Rp("bucketPolicy"), "bucketPolicy") }).ToOperation(),
+        new AwsDetectionDefinition("PutBucketAcl", S3, ShareCategory.Storage, "S3Bucket", AwsValue.Text(AwsPath.Rp("bucketName")),
+            new AwsGranteeRule[] { new ProceduralRule((view, set) => BucketAcl(view.RequestParameters, set), BucketAclSql) }).ToOperation(),
+        new AwsDetectionDefinition("PutBucketReplication", S3, ShareCategory.Storage, "S3Bucket", AwsValue.Text(AwsPath.Rp("bucketName")),
+            new AwsGranteeRule[] { new ProceduralRule((view, set) => Replication(view.RequestParameters, set), ReplicationSql) }).ToOperation(),
+        new AwsDetectionDefinition("CopyObject", S3, ShareCategory.Storage, "S3Object", null,
+            new AwsGranteeRule[] { new ProceduralRule((view, set) => CopyObject(view.RequestParameters, view.Record, set), CopyObjectSql) }).ToOperation(),
     };
 
     /// <summary>
@@ -31,9 +36,8 @@ internal static class StorageGrantExtractors
     /// users outside the zone (the zone has no canonical ids), and a canonical id that cannot be compared with the
     /// owner's (header form) is unknown; the LogDelivery group only writes access logs.
     /// </summary>
-    private static AwsGrantSet BucketAcl(JsonElement rp)
+    private static AwsGrantSet BucketAcl(JsonElement rp, AwsGrantSet set)
     {
-        var set = new AwsGrantSet("S3Bucket", rp.Text("bucketName"));
         var policy = rp.Get("AccessControlPolicy");
         bool found = false;
         if (policy.ValueKind == JsonValueKind.Object)
@@ -134,9 +138,8 @@ internal static class StorageGrantExtractors
     /// <c>Destination.Bucket</c>, owned by <c>Destination.Account</c> when the rule names it. Without it the
     /// owner is unknown (a bucket ARN has no account). A disabled rule copies nothing and is no grant.
     /// </summary>
-    private static AwsGrantSet Replication(JsonElement rp)
+    private static AwsGrantSet Replication(JsonElement rp, AwsGrantSet set)
     {
-        var set = new AwsGrantSet("S3Bucket", rp.Text("bucketName"));
         var configuration = rp.Get("ReplicationConfiguration");
         if (configuration.ValueKind != JsonValueKind.Object)
         {
@@ -174,6 +177,108 @@ internal static class StorageGrantExtractors
         return set;
     }
 
+    /// <summary>The S3 groups as SQL tests on a trimmed URI (<see cref="AwsGrantee.IsPublicGroup"/>, <see cref="AwsGrantee.IsLogDeliveryGroup"/>).</summary>
+    private static string IsGroup(AwsSqlContext c, string uri, string groups) =>
+        $"COALESCE({c.Dialect.Matches($"regexp_replace(trim({uri}), '/+$', '')", "(?i)^(.*acs\\.amazonaws\\.com/groups/(.*/)?)?(" + groups + ")$")}, FALSE)";
+
+    /// <summary>
+    /// The ACL in SQL: the body's grants (one or a list), the canned ACLs that open the bucket, and each
+    /// x-amz-grant-* header split into its type=value entries.
+    /// </summary>
+    private static IEnumerable<AwsSqlGrant> BucketAclSql(AwsSqlContext c)
+    {
+        var d = c.Dialect;
+        var (bindPolicy, policy) = c.Bind(c.Json(AwsPath.Rp("AccessControlPolicy")));
+        var (bindGrants, grants) = c.Bind(d.JsonAt(d.JsonAt(policy, "$.AccessControlList"), "$.Grant"));
+        var (unnestGrants, grant) = d.Unnest(d.Items(grants), c.NewAlias("g"));
+        var (bindGrantee, grantee) = c.Bind(d.JsonAt(grant, "$.Grantee"));
+        string owner = d.TextAt(d.JsonAt(policy, "$.Owner"), "$.ID");
+        string uri = d.TextAt(grantee, "$.URI"), id = d.TextAt(grantee, "$.ID"), email = d.TextAt(grantee, "$.EmailAddress");
+        yield return new AwsSqlGrant("'Add'", $"COALESCE({uri}, {id}, {email})",
+            $"CASE WHEN {uri} IS NOT NULL THEN CASE WHEN {IsGroup(c, uri, "AllUsers|AuthenticatedUsers")} THEN 'Public' ELSE 'Unknown' END " +
+            $"WHEN {id} IS NOT NULL THEN CASE WHEN {owner} IS NOT NULL THEN 'User' ELSE 'Unknown' END ELSE 'User' END")
+        {
+            From = string.Join("\n  ", bindPolicy, bindGrants, unnestGrants, bindGrantee),
+            Permission = d.TextAt(grant, "$.Permission"),
+        }
+        .And($"{d.IsJsonObject(policy)}")
+        .And($"NOT ({uri} IS NOT NULL AND {IsGroup(c, uri, "LogDelivery")})")
+        .And($"NOT ({uri} IS NULL AND {id} IS NOT NULL AND COALESCE(lower({id}) = lower({owner}), FALSE))");
+
+        var (bindCanned, canned) = c.Bind(c.Json(AwsPath.Rp("x-amz-acl")));
+        var (unnestCanned, acl) = d.Unnest(d.Items(canned), c.NewAlias("c"));
+        string cannedText = $"lower(trim({d.ScalarText(acl)}))";
+        yield return new AwsSqlGrant("'Add'",
+            $"CASE WHEN {cannedText} IN ('public-read', 'public-read-write') THEN '{AllUsers}' WHEN {cannedText} = 'authenticated-read' THEN '{AuthenticatedUsers}' END", "'Public'")
+        { From = bindCanned + "\n  " + unnestCanned };
+
+        foreach (var (header, permission) in GrantHeaders)
+        {
+            var (bindHeader, value) = c.Bind(c.Json(AwsPath.Rp(header)));
+            var (unnestValues, item) = d.Unnest(d.Items(value), c.NewAlias("h"));
+            var (unnestEntries, entry) = d.Unnest(d.Split(d.ScalarText(item), ","), c.NewAlias("e"));
+            string eq = $"strpos({entry}, '=')";
+            string type = $"lower(trim(substr({entry}, 1, {eq} - 1)))";
+            string text = $"regexp_replace(regexp_replace(trim(substr({entry}, {eq} + 1)), '^\"+', ''), '\"+$', '')";
+            yield return new AwsSqlGrant("'Add'", text,
+                $"CASE WHEN {type} = 'uri' THEN CASE WHEN {IsGroup(c, text, "AllUsers|AuthenticatedUsers")} THEN 'Public' ELSE 'Unknown' END WHEN {type} = 'emailaddress' THEN 'User' ELSE 'Unknown' END")
+            {
+                From = string.Join("\n  ", bindHeader, unnestValues, unnestEntries),
+                Permission = d.Literal(permission),
+            }
+            .And($"{eq} > 1")
+            .And($"NOT ({type} = 'uri' AND {IsGroup(c, text, "LogDelivery")})");
+        }
+    }
+
+    /// <summary>The replication rules in SQL: each rule not Disabled, to its destination account, else to its bucket (owner unknown).</summary>
+    private static IEnumerable<AwsSqlGrant> ReplicationSql(AwsSqlContext c)
+    {
+        var d = c.Dialect;
+        var (bindConfiguration, configuration) = c.Bind(c.Json(AwsPath.Rp("ReplicationConfiguration")));
+        var (bindRules, rules) = c.Bind($"COALESCE({d.JsonAt(configuration, "$.Rule")}, {d.JsonAt(configuration, "$.Rules")})");
+        var (unnestRules, rule) = d.Unnest(d.Items(rules), c.NewAlias("r"));
+        var (bindDestination, destination) = c.Bind(d.JsonAt(rule, "$.Destination"));
+        string account = d.TextAt(destination, "$.Account"), bucket = d.TextAt(destination, "$.Bucket");
+        yield return new AwsSqlGrant("'Add'", $"COALESCE({account}, CASE WHEN {bucket} LIKE 'arn:%' THEN {bucket} ELSE 'arn:aws:s3:::' || {bucket} END)",
+            $"CASE WHEN {account} IS NULL THEN 'Unknown' END")
+        {
+            From = string.Join("\n  ", bindConfiguration, bindRules, unnestRules, bindDestination),
+            Permission = "'replication'",
+        }
+        .And(d.IsJsonObject(configuration))
+        .And($"COALESCE(lower({d.TextAt(rule, "$.Status")}) <> 'disabled', TRUE)");
+    }
+
+    /// <summary>
+    /// CopyObject in SQL: the buckets of the record's resources (type AWS::S3::Bucket, name after the ARN's last colon);
+    /// the destination's first match gives its owner, the copy source's first match the data's owner.
+    /// </summary>
+    private static IEnumerable<AwsSqlGrant> CopyObjectSql(AwsSqlContext c)
+    {
+        var d = c.Dialect;
+        string IsBucket(Func<string, string> f) => $"(lower({f("type")}) = 'aws::s3::bucket' AND {f("arn")} LIKE 'arn:%')";
+        string Name(Func<string, string> f) => $"regexp_replace({f("arn")}, '^.*:', '')";
+        var (bindDestination, destination) = c.Bind(c.Text(AwsPath.Rp("bucketName")));
+        var (bindCopy, copySource) = c.Bind($"regexp_replace(url_decode({AwsValue.FirstString(AwsPath.Rp("x-amz-copy-source")).Sql(c)}), '^/+', '')");
+        var (bindSource, source) = c.Bind($"split_part({copySource}, '/', 1)");
+        Func<string, string> r = f => "r." + f;
+        var (bindMatches, matches) = c.Bind(d.Filter("b.resources", "r", $"{IsBucket(r)} AND {Name(r)} = {destination}"));
+        var (bindSourceAccount, sourceAccount) = c.Bind("(" + d.First(d.Filter("b.resources", "r", $"{IsBucket(r)} AND {Name(r)} = {source}")) + ").accountid");
+        string from = string.Join("\n  ", bindDestination, bindCopy, bindSource, bindMatches, bindSourceAccount);
+        string found = $"({destination} IS NOT NULL AND COALESCE({d.Length(matches)}, 0) > 0)";
+        string destinationAccount = "(" + d.First(matches) + ").accountid";
+        string recipient = "COALESCE(b.recipientaccountid, '')";
+        yield return new AwsSqlGrant("'Add'", $"CASE WHEN {destination} LIKE 'arn:%' THEN {destination} ELSE 'arn:aws:s3:::' || {destination} END", "'Unknown'")
+            { From = from, Owner = sourceAccount, Permission = "'CopyObject'" }
+            .And(found).And($"{destinationAccount} IS NULL");
+        yield return new AwsSqlGrant("'Add'", destinationAccount, "CAST(NULL AS VARCHAR)") { From = from, Owner = sourceAccount, Permission = "'CopyObject'" }
+            .And(found).And($"{destinationAccount} IS NOT NULL").And($"{destinationAccount} <> COALESCE({sourceAccount}, {recipient})");
+        var (unnest, field) = d.UnnestResources("b.resources", c.NewAlias("res"));
+        yield return new AwsSqlGrant("'Add'", field("accountid"), "CAST(NULL AS VARCHAR)") { From = from + "\n  " + unnest, Owner = sourceAccount, Permission = "'CopyObject'" }
+            .And($"NOT {found}").And(IsBucket(field)).And($"{field("accountid")} IS NOT NULL").And($"{field("accountid")} <> {recipient}");
+    }
+
     /// <summary>x-amz-copy-source is URL-encoded; text that does not decode is kept as written.</summary>
     private static string Unescaped(string text)
     {
@@ -195,13 +300,13 @@ internal static class StorageGrantExtractors
     /// is reported with its owner unknown. When the request's bucket names are not among the resources, a
     /// bucket of another account than the recipient's is still reported, saying the direction is not recorded.
     /// </summary>
-    private static AwsGrantSet? CopyObject(JsonElement rp, JsonElement record)
+    private static AwsGrantSet? CopyObject(JsonElement rp, JsonElement record, AwsGrantSet definitionSet)
     {
         string? destination = rp.Text("bucketName");
         string? copySource = rp.Get("x-amz-copy-source").Strings() is { Count: > 0 } s ? Unescaped(s[0]).TrimStart('/') : null;
         string? source = copySource?.Split('/')[0];
         string? key = rp.Text("key");
-        var set = new AwsGrantSet("S3Object", copySource ?? (destination != null ? destination + "/" + key : null));
+        var set = definitionSet.WithResourceId(copySource ?? (destination != null ? destination + "/" + key : null));
         string recipient = record.Text("recipientAccountId") ?? "";
 
         var buckets = new List<(string Name, string? Account)>();
