@@ -14,7 +14,10 @@ public sealed class ConvertToDetectionQueryCommand : TrustZoneCommandBase
 {
     /// <summary>Athena or CloudTrailLake.</summary>
     [Parameter(Mandatory = true, Position = 0)]
-    public QueryEngine Engine { get; set; }
+    public QueryEngine Engine { get => (QueryEngine)_engine; set => _engine = value; }
+
+    // Boxed: no field of an engine enum in a public type (see ExportTransferReportCommand._formatBox).
+    private object _engine = default(QueryEngine);
 
     /// <summary>Athena: the CloudTrail table (default cloudtrail_logs).</summary>
     [Parameter]
