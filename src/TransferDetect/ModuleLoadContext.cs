@@ -41,6 +41,27 @@ public sealed class ModuleAssemblyIsolation : IModuleAssemblyInitializer, IModul
             _context ??= new ModuleLoadContext(DependencyDirectory);
             AssemblyLoadContext.Default.Resolving += ResolveEngine;
             _hooked = true;
+            AddEngineTypeNames();
+        }
+    }
+
+    /// <summary>
+    /// PowerShell resolves a type name in a script (<c>[TransferDetect.Engine.Model.IncidentStage]::Used</c>) only
+    /// among the default context's assemblies. When the engine lives in the module's context, its public types are
+    /// added as type accelerators under their full names, so scripts name them as before.
+    /// </summary>
+    private static void AddEngineTypeNames()
+    {
+        // The engine as the cmdlets bind it (through ResolveEngine, or wherever a host already has it).
+        Assembly engine = typeof(TransferDetect.Engine.Hosting.IScanHost).Assembly;
+        if (AssemblyLoadContext.GetLoadContext(engine) == AssemblyLoadContext.Default) return;
+        Type? accelerators = typeof(PSObject).Assembly.GetType("System.Management.Automation.TypeAccelerators");
+        MethodInfo? add = accelerators?.GetMethod("Add", BindingFlags.Public | BindingFlags.Static, null, new[] { typeof(string), typeof(Type) }, null);
+        PropertyInfo? get = accelerators?.GetProperty("Get", BindingFlags.Public | BindingFlags.Static);
+        if (add == null || get?.GetValue(null) is not System.Collections.Generic.Dictionary<string, Type> existing) return;
+        foreach (Type type in engine.GetExportedTypes())
+        {
+            if (type.FullName is { } name && !existing.ContainsKey(name)) add.Invoke(null, new object[] { name, type });
         }
     }
 
@@ -58,8 +79,10 @@ public sealed class ModuleAssemblyIsolation : IModuleAssemblyInitializer, IModul
 
     private static Assembly? ResolveEngine(AssemblyLoadContext defaultContext, AssemblyName name)
     {
-        if (!string.Equals(name.Name, EngineAssemblyName, StringComparison.Ordinal)) return null;
-        return _context?.LoadFromAssemblyName(name);
+        if (!string.Equals(name.Name, EngineAssemblyName, StringComparison.Ordinal) || _context == null) return null;
+        // By path: by name, a missing file would fall back to the default context, which raises this event again.
+        string path = Path.Combine(DependencyDirectory, EngineAssemblyName + ".dll");
+        return File.Exists(path) ? _context.LoadFromAssemblyPath(path) : null;
     }
 }
 
