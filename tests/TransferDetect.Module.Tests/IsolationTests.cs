@@ -91,6 +91,25 @@ public sealed class IsolationTests
         Assert.DoesNotContain("LOADED TransferDetect.Engine 0.1.0.0 in Default", lines);
     }
 
+    [Fact]
+    public void Module_removed_and_imported_again_still_binds_the_engine_and_its_type_names()
+    {
+        using var session = new PowerShellSession();
+        var r = session.Run("""
+            Remove-Module TransferDetect
+            Import-Module $args[0] -ErrorAction Stop
+            @(Get-SnapshotShareEvent -Path $args[1]).Count
+            [TransferDetect.Engine.Model.IncidentStage]::Used.ToString()
+            [System.Runtime.Loader.AssemblyLoadContext]::GetLoadContext([TransferDetect.Engine.Model.ShareEvent].Assembly).Name
+            """, RepoPaths.ModuleManifest, Path.Combine(RepoPaths.Root, "examples", "data", "AWSLogs"));
+
+        Assert.Null(r.Terminating);
+        Assert.Empty(r.Errors);
+        Assert.Equal(10, (int)r.Output[0].BaseObject);
+        Assert.Equal("Used", r.Output[1].ToString());
+        Assert.Equal("TransferDetect", r.Output[2].ToString());
+    }
+
     /// <summary>The control: the same probe against a copy of the module whose net8.0 dependencies sit flat beside
     /// TransferDetect.dll (the layout before isolation) fails to bind its Azure.Core. This is what the test above
     /// would see if the module lost its isolation.</summary>
