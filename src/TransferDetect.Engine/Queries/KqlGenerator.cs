@@ -212,15 +212,21 @@ internal static class M365KqlGenerator
         sb.Append("| lookup kind=inner (Catalogue | project OperationKey = tolower(Operation), Kind, ShareCategory) on OperationKey\n");
         sb.Append("| extend Succeeded = not(ResultStatus in~ (\"Failed\", \"False\")), ErrorCode = iff(ResultStatus in~ (\"Failed\", \"False\"), ResultStatus, \"\")\n");
         sb.Append("| extend Target = trim(@\"\\s+\", TargetUserOrGroupName), TargetType = tostring(TargetUserOrGroupType)\n");
-        sb.Append("| extend GuestUpn = Target contains \"#EXT#\"\n");
+        sb.Append("| extend GuestUpn = Target contains \"#EXT#\", LinkPart = tostring(split(Target, \".\")[2])\n");
+        // M365Targets.LinkKindOf: a SharingLinks.<item>.<kind>.<id> group stands for a link, not a person.
+        sb.Append("| extend LinkKind = case(not(Target startswith \"SharingLinks.\"), \"None\", array_length(split(Target, \".\")) < 3, \"SpecificPeople\",\n");
+        sb.Append("    LinkPart startswith \"Anonymous\", \"Anonymous\", LinkPart startswith \"Organization\", \"Organization\", \"SpecificPeople\")\n");
+        // M365AuditInterpreter: a target is a link group (Anyone, organisation) or a user (an address, a guest UPN, a Guest or Partner);
+        // a specific-people link's group and other names grant nothing to judge; SecureLinkCreated counts only with a user target.
+        sb.Append("| extend UserTarget = Target matches regex @\"^[^@]+@\" or GuestUpn or TargetType in~ (\"Guest\", \"Partner\")\n");
         sb.Append("| where Kind in (\"AnonymousLink\", \"AnonymousLinkUse\", \"CompanyLink\", \"SharingPolicy\")\n");
-        sb.Append("    or (Kind == \"Target\" and isnotempty(Target))\n");
-        sb.Append("    or (Kind == \"SecureLink\" and isnotempty(Target) and not(Target startswith \"SharingLinks.\"))\n");
+        sb.Append("    or (Kind == \"Target\" and isnotempty(Target) and (LinkKind in (\"Anonymous\", \"Organization\") or (LinkKind == \"None\" and UserTarget)))\n");
+        sb.Append("    or (Kind == \"SecureLink\" and isnotempty(Target) and LinkKind == \"None\" and UserTarget)\n");
         sb.Append("| extend EventId = OfficeId, EventTime = TimeGenerated, Category = ShareCategory, ResourceType = OfficeWorkload, ResourceId = coalesce(OfficeObjectId, Site_Url),\n");
         sb.Append("    AccountId = OrganizationId, Actor = UserId, SourceIp = ClientIP, Permission = \"\"\n");
         sb.Append("| extend Action = iff(Kind == \"AnonymousLinkUse\", \"Use\", \"Add\"),\n");
-        sb.Append($"    Grantee = case(Kind in (\"AnonymousLink\", \"AnonymousLinkUse\"), {Kql.Literal(M365SharingPolicy.Anyone)}, Kind == \"CompanyLink\", OrganizationId, Kind == \"SharingPolicy\", Site_Url, Target),\n");
-        sb.Append("    GranteeType = case(Kind in (\"AnonymousLink\", \"AnonymousLinkUse\"), \"AnonymousLink\", Kind == \"CompanyLink\", \"Organization\", Kind == \"SharingPolicy\", \"Unknown\", \"User\")\n");
+        sb.Append($"    Grantee = case(Kind in (\"AnonymousLink\", \"AnonymousLinkUse\") or LinkKind == \"Anonymous\", {Kql.Literal(M365SharingPolicy.Anyone)}, Kind == \"CompanyLink\" or LinkKind == \"Organization\", OrganizationId, Kind == \"SharingPolicy\", Site_Url, Target),\n");
+        sb.Append("    GranteeType = case(Kind in (\"AnonymousLink\", \"AnonymousLinkUse\") or LinkKind == \"Anonymous\", \"AnonymousLink\", Kind == \"CompanyLink\" or LinkKind == \"Organization\", \"Organization\", Kind == \"SharingPolicy\", \"Unknown\", \"User\")\n");
         // M365Judge.User: a trusted domain, or a Member of the owner's directory (not a guest UPN), is trusted; an address, a guest or a partner is outside.
         sb.Append("| extend Verdict = case(\n");
         sb.Append("    GranteeType == \"AnonymousLink\", \"Public\",\n");
@@ -228,7 +234,7 @@ internal static class M365KqlGenerator
         sb.Append("    Kind == \"SharingPolicy\", \"Unknown\",\n");
         sb.Append("    IsTrustedDomain(DomainOf(Target)), \"Trusted\",\n");
         sb.Append("    TargetType =~ \"Member\" and not(GuestUpn), \"Trusted\",\n");
-        sb.Append("    Target matches regex @\"^[^@]+@\" or GuestUpn or TargetType in~ (\"Guest\", \"Partner\"), \"External\",\n");
+        sb.Append("    UserTarget, \"External\",\n");
         sb.Append("    \"Unknown\")\n");
         sb.Append("| extend FixedSeverity = case(Kind == \"AnonymousLinkUse\", \"High\", Kind == \"SharingPolicy\", iff(Succeeded, \"Medium\", \"Low\"), \"\")\n");
         sb.Append(Kql.Severity).Append(Kql.Output);
