@@ -1,23 +1,30 @@
 using System;
 using System.Management.Automation;
+using TransferDetect.Engine.Model;
 using TransferDetect.Engine.Queries;
 
 namespace TransferDetect.Commands;
 
 /// <summary>
-/// Writes the AWS detections as queries for where the logs are kept (Athena's CloudTrail table, a CloudTrail Lake
-/// event data store), generated from the definitions the engine runs, with the trust zone in the query.
+/// Writes the detections as queries for where the logs are kept (AWS: Athena's CloudTrail table, a CloudTrail Lake
+/// event data store; Azure and Microsoft 365: KQL over Log Analytics / Microsoft Sentinel), generated from the
+/// definitions and catalogues the engine runs, with the trust zone in the query.
 /// </summary>
 [Cmdlet(VerbsData.ConvertTo, "DetectionQuery")]
 [OutputType(typeof(DetectionQuery))]
 public sealed class ConvertToDetectionQueryCommand : TrustZoneCommandBase
 {
-    /// <summary>Athena or CloudTrailLake.</summary>
+    /// <summary>Athena, CloudTrailLake or Kql.</summary>
     [Parameter(Mandatory = true, Position = 0)]
     public QueryEngine Engine { get => (QueryEngine)_engine; set => _engine = value; }
 
     // Boxed: no field of an engine enum in a public type (see ExportTransferReportCommand._formatBox).
     private object _engine = default(QueryEngine);
+
+    /// <summary>Whose detections: Aws (Athena, CloudTrail Lake), Azure or M365 (Kql). Kql without it: one query per provider.</summary>
+    [Parameter]
+    [ValidateSet("Aws", "Azure", "M365")]
+    public Provider? Provider { get; set; }
 
     /// <summary>Athena: the CloudTrail table (default cloudtrail_logs).</summary>
     [Parameter]
@@ -45,6 +52,16 @@ public sealed class ConvertToDetectionQueryCommand : TrustZoneCommandBase
     protected override void EndProcessing()
     {
         var zone = LoadTrustZone();
+        if (Engine == QueryEngine.Kql)
+        {
+            WriteKql(zone);
+            return;
+        }
+        if (Provider != null && Provider != TransferDetect.Engine.Model.Provider.Aws)
+        {
+            ThrowTerminatingError(new ErrorRecord(new PSArgumentException($"{Engine} queries are for AWS CloudTrail; the {Provider} detections are written as KQL: -Engine Kql -Provider {Provider}."),
+                "TransferDetect.ProviderNotForEngine", ErrorCategory.InvalidArgument, Provider));
+        }
         if (Engine == QueryEngine.CloudTrailLake && EventDataStore == null)
         {
             ThrowTerminatingError(new ErrorRecord(new PSArgumentException("A CloudTrail Lake query needs -EventDataStore (the event data store id of its FROM clause)."),
@@ -68,6 +85,25 @@ public sealed class ConvertToDetectionQueryCommand : TrustZoneCommandBase
         catch (ArgumentException e)
         {
             ThrowTerminatingError(new ErrorRecord(e, "TransferDetect.InvalidOperation", ErrorCategory.InvalidArgument, Operation));
+        }
+    }
+
+    private void WriteKql(TransferDetect.Engine.Detection.TrustZone zone)
+    {
+        string? sqlOnly = Table != null ? "-Table" : EventDataStore != null ? "-EventDataStore" : Operation != null ? "-Operation" : null;
+        if (sqlOnly != null)
+        {
+            ThrowTerminatingError(new ErrorRecord(new PSArgumentException($"{sqlOnly} is for the AWS SQL queries (Athena, CloudTrail Lake); a KQL query reads its provider's table and every operation of its catalogue."),
+                "TransferDetect.ParameterNotForKql", ErrorCategory.InvalidArgument, null));
+        }
+        var options = new DetectionQueryOptions { StartTime = StartTime?.ToUniversalTime(), EndTime = EndTime?.ToUniversalTime() };
+        try
+        {
+            foreach (var query in DetectionQueryGenerator.Kql(zone, Provider, options)) WriteObject(query);
+        }
+        catch (NotSupportedException e)
+        {
+            ThrowTerminatingError(new ErrorRecord(e, "TransferDetect.KqlNotGenerated", ErrorCategory.NotImplemented, Provider));
         }
     }
 }

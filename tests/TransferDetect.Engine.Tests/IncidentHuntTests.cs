@@ -114,14 +114,14 @@ public class IncidentHuntTests
             new[]
             {
                 "Aws ExternalShare Critical Shared http://acs.amazonaws.com/groups/global/AllUsers",
-                "Aws MassShare High Shared, Revoked 999988887777",
+                "Aws MassShare High Shared, Revoked, Attempted 999988887777",
                 "Aws SnapshotShare Critical Created, Shared, KeyShared, Used, Revoked 210987654321",
                 "Aws SnapshotShare Critical Shared all",
                 "Aws SnapshotShare Critical Shared all",
                 "Aws SnapshotShare High Shared arn:aws:organizations::999988887777:organization/o-zz9y8x7w6v",
                 "Azure ExternalShare Medium Shared mallory@contoso.com",
                 "Azure SasExport High Shared, Revoked SAS URI",
-                "Azure SasExport Medium None SAS URI",
+                "Azure SasExport Medium Attempted SAS URI",
                 "Gcp ExternalShare Critical Shared allUsers",
                 "Gcp SnapshotShare High Shared, Revoked user:exfil.drop@gmail.com",
                 "M365 AnonymousLink Critical Shared, Used Anyone",

@@ -37,4 +37,35 @@ public class DetectionQueryCommandTests
         Assert.Equal("TransferDetect.InvalidOperation,TransferDetect.Commands.ConvertToDetectionQueryCommand", e.FullyQualifiedErrorId);
         Assert.Contains("'NoSuchCall' is not an operation", e.Exception.Message);
     }
+
+    [Fact]
+    public void Kql_for_one_provider_carries_the_trusted_tenants_and_domains_of_the_command_line()
+    {
+        using var s = new PowerShellSession();
+        var azure = s.Run("ConvertTo-DetectionQuery -Engine Kql -Provider Azure -TrustedTenant 11111111-2222-3333-4444-555555555555 -TrustedDomain fabrikam.com");
+        Assert.Empty(azure.Errors);
+        var q = Assert.Single(azure.Output);
+        Assert.Equal("Azure", q.Properties["Provider"].Value.ToString());
+        string text = q.BaseObject.ToString()!;
+        Assert.Contains("let TrustedTenants = dynamic([\"11111111-2222-3333-4444-555555555555\"]);", text);
+        Assert.Contains("let TrustedDomains = dynamic([\"fabrikam.com\"]);", text);
+        Assert.Contains("\"Microsoft.Compute/galleries/share/action\", \"GalleryShare\"", text);
+        var m365 = s.Run("ConvertTo-DetectionQuery -Engine Kql -Provider M365 -TrustedDomain fabrikam.com");
+        Assert.Empty(m365.Errors);
+        Assert.Contains("\nOfficeActivity\n", Assert.Single(m365.Output).BaseObject.ToString()!);
+    }
+
+    [Fact]
+    public void Kql_refuses_the_sql_parameters_and_aws_and_sql_refuses_azure()
+    {
+        using var s = new PowerShellSession();
+        var aws = s.Run("ConvertTo-DetectionQuery -Engine Kql -Provider Aws");
+        Assert.Equal("TransferDetect.KqlNotGenerated,TransferDetect.Commands.ConvertToDetectionQueryCommand", Assert.Single(aws.Errors).FullyQualifiedErrorId);
+        var table = s.Run("ConvertTo-DetectionQuery -Engine Kql -Table logs.trail");
+        Assert.Equal("TransferDetect.ParameterNotForKql,TransferDetect.Commands.ConvertToDetectionQueryCommand", Assert.Single(table.Errors).FullyQualifiedErrorId);
+        var athena = s.Run("ConvertTo-DetectionQuery -Engine Athena -Provider Azure");
+        Assert.Equal("TransferDetect.ProviderNotForEngine,TransferDetect.Commands.ConvertToDetectionQueryCommand", Assert.Single(athena.Errors).FullyQualifiedErrorId);
+        var gcp = s.Run("ConvertTo-DetectionQuery -Engine Kql -Provider Gcp");
+        Assert.Contains("ParameterArgumentValidationError", Assert.Single(gcp.Errors).FullyQualifiedErrorId);
+    }
 }

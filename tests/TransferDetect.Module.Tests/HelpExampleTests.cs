@@ -74,6 +74,19 @@ public class HelpExampleTests
             Assert.Contains("e.eventTime >= from_iso8601_timestamp('", text);
             Assert.Contains("p.granteeaccount IN ('444455556666')", text);
         }),
+        ["ConvertTo-DetectionQuery #3"] = new("Returns 2 queries: the Azure one reads AzureActivity", (r, _) =>
+        {
+            Assert.Equal(2, r.Output.Count);
+            Assert.Equal(new[] { "Azure", "M365" }, r.Output.Select(o => S(o, "Provider")));
+            Assert.All(r.Output, o => Assert.Equal("Kql", S(o, "Engine")));
+            string azure = S(r.Output[0], "Text"), m365 = S(r.Output[1], "Text");
+            Assert.Contains("let Activity = AzureActivity\n", azure);
+            Assert.Contains("let TrustedTenants = dynamic([\"72f988bf-0000-4e2a-9c1d-2b3c4d5e6f70\"]);", azure);
+            Assert.Contains("let TrustedSubscriptions = dynamic([\"aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee\"]);", azure);
+            Assert.Contains("\nOfficeActivity\n", m365);
+            Assert.Contains("let TrustedDomains = dynamic([\"contoso.com\"]);", m365);
+            Assert.All(new[] { azure, m365 }, t => Assert.Contains("| where TimeGenerated >= datetime(2024-08-01T", t));
+        }),
         ["Test-CloudTrailLogIntegrity #1"] = new("Returns 1 result: the us-east-1 log file delivered at 09:10 is Modified", (r, _) =>
         {
             var o = Assert.Single(r.Output);

@@ -60,7 +60,7 @@ public class HostTests
         Assert.Equal("Severity Kind Start (UTC) Grantee Resources Stages", string.Join(' ', lines[incidents].Split(' ', StringSplitOptions.RemoveEmptyEntries)));
         string[] incidentRows = lines[(incidents + 2)..].TakeWhile(l => l.Length > 0).Select(l => string.Join(' ', l.Split(' ', StringSplitOptions.RemoveEmptyEntries))).ToArray();
         Assert.Equal(13, incidentRows.Length);
-        Assert.Equal("High MassShare 2026-11-02 09:01:12 999988887777 customers-prod-2026-11-01 (+3) Shared, Revoked", incidentRows[0]);
+        Assert.Equal("High MassShare 2026-11-02 09:01:12 999988887777 customers-prod-2026-11-01 (+3) Shared, Revoked, Attempted", incidentRows[0]);
         Assert.Equal("Critical SnapshotShare 2026-11-05 10:02:11 210987654321 snap-0c0ffee5eed000042 Created, Shared, KeyShared, Used, Revoked", incidentRows[12]);
         Assert.Contains("13 incident(s): 2 used (data has left), 9 still open, 6 with a grantee never seen before", output);
         Assert.DoesNotContain("\u001b[", output);

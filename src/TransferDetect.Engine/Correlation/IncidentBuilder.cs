@@ -75,6 +75,9 @@ internal static class IncidentBuilder
                         Latest(revokes, resource, revokedAt);
                     }
                     break;
+                case ShareAction.Add when f != null:
+                    stages |= IncidentStage.Attempted;
+                    break;
             }
         }
 

@@ -22,4 +22,7 @@ public enum IncidentStage
 
     /// <summary>The access was taken away again (un-shared, SAS closed, link deleted).</summary>
     Revoked = 16,
+
+    /// <summary>A grant was tried and refused (the call failed): an attempt, not a share.</summary>
+    Attempted = 32,
 }

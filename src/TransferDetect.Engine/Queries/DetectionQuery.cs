@@ -4,6 +4,8 @@ using System.Linq;
 using TransferDetect.Engine.Detection;
 using TransferDetect.Engine.Model;
 using TransferDetect.Engine.Sources.Aws;
+using TransferDetect.Engine.Sources.Azure;
+using TransferDetect.Engine.Sources.M365;
 
 namespace TransferDetect.Engine.Queries;
 
@@ -15,6 +17,12 @@ public enum QueryEngine
 
     /// <summary>CloudTrail Lake SQL over an event data store.</summary>
     CloudTrailLake,
+
+    /// <summary>
+    /// KQL for Log Analytics / Microsoft Sentinel: AzureActivity (Azure), OfficeActivity (Microsoft 365). Only
+    /// golden-file and column tested: no KQL engine runs in the tests.
+    /// </summary>
+    Kql,
 }
 
 /// <summary>A query generated from the engine's detection definitions.</summary>
@@ -31,7 +39,7 @@ public sealed class DetectionQuery
     public QueryEngine Engine { get; }
     public Provider Provider { get; }
 
-    /// <summary>The detections (CloudTrail event names) the query looks for.</summary>
+    /// <summary>The detections the query looks for: CloudTrail event names, or the Azure / Microsoft 365 catalogue operations.</summary>
     public IReadOnlyList<string> Detections { get; }
 
     public string Text { get; }
@@ -50,6 +58,7 @@ public static class DetectionQueryGenerator
     public static IReadOnlyList<DetectionQuery> Aws(QueryEngine engine, TrustZone zone, DetectionQueryOptions? options = null, IEnumerable<string>? eventNames = null)
     {
         if (zone == null) throw new ArgumentNullException(nameof(zone));
+        if (engine == QueryEngine.Kql) throw new ArgumentException("KQL queries come from DetectionQueryGenerator.Kql.", nameof(engine));
         var catalog = eventNames == null ? AwsShareCatalog.All : AwsShareCatalog.All.Only(eventNames);
         SqlDialect dialect = engine == QueryEngine.CloudTrailLake ? CloudTrailLakeDialect.Instance : AthenaDialect.Instance;
         if (engine == QueryEngine.CloudTrailLake && string.IsNullOrWhiteSpace(options?.Table))
@@ -60,5 +69,34 @@ public static class DetectionQueryGenerator
         return AwsSqlGenerator.Definitions(catalog.Operations)
             .Select(d => new DetectionQuery(engine, Provider.Aws, new[] { d.EventName }, generator.Generate(new[] { d }, options)))
             .ToList();
+    }
+
+    /// <summary>The providers a KQL query is generated for, in order, when none is named.</summary>
+    public static readonly IReadOnlyList<Provider> KqlProviders = new[] { Provider.Azure, Provider.M365 };
+
+    /// <summary>
+    /// KQL over Microsoft Sentinel / Log Analytics: one query per provider (Azure: AzureActivity; M365: OfficeActivity),
+    /// with the catalogue's operations and the zone's trusted tenants, subscriptions and domains written into it.
+    /// </summary>
+    public static IReadOnlyList<DetectionQuery> Kql(TrustZone zone, Provider? provider = null, DetectionQueryOptions? options = null)
+    {
+        if (zone == null) throw new ArgumentNullException(nameof(zone));
+        var providers = provider == null ? KqlProviders : new[] { provider.Value };
+        var result = new List<DetectionQuery>();
+        foreach (var p in providers)
+        {
+            switch (p)
+            {
+                case Provider.Azure:
+                    result.Add(new DetectionQuery(QueryEngine.Kql, p, AzureOperations.All.Select(o => o.Name).ToList(), AzureKqlGenerator.Generate(zone, options)));
+                    break;
+                case Provider.M365:
+                    result.Add(new DetectionQuery(QueryEngine.Kql, p, M365Operations.All.Select(o => o.Name).ToList(), M365KqlGenerator.Generate(zone, options)));
+                    break;
+                default:
+                    throw new NotSupportedException($"No KQL is generated for {p} yet: the AWS detections (Sentinel's AWSCloudTrail table) are written for Athena and CloudTrail Lake only.");
+            }
+        }
+        return result;
     }
 }
