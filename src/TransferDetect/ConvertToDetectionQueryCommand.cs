@@ -24,7 +24,10 @@ public sealed class ConvertToDetectionQueryCommand : TrustZoneCommandBase
     /// <summary>Whose detections: Aws (Athena, CloudTrail Lake), Azure or M365 (Kql). Kql without it: one query per provider.</summary>
     [Parameter]
     [ValidateSet("Aws", "Azure", "M365")]
-    public Provider? Provider { get; set; }
+    public Provider? Provider { get => (Provider?)_provider; set => _provider = value; }
+
+    // Boxed (null or a Provider): no field of an engine enum in a public type (see ModuleLoadContext.cs).
+    private object? _provider;
 
     /// <summary>Athena: the CloudTrail table (default cloudtrail_logs).</summary>
     [Parameter]
