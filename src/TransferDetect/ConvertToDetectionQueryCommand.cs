@@ -16,12 +16,18 @@ public sealed class ConvertToDetectionQueryCommand : TrustZoneCommandBase
 {
     /// <summary>Athena, CloudTrailLake or Kql.</summary>
     [Parameter(Mandatory = true, Position = 0)]
-    public QueryEngine Engine { get; set; }
+    public QueryEngine Engine { get => (QueryEngine)_engine; set => _engine = value; }
+
+    // Boxed: no field of an engine enum in a public type (see ExportTransferReportCommand._formatBox).
+    private object _engine = default(QueryEngine);
 
     /// <summary>Whose detections: Aws (Athena, CloudTrail Lake), Azure or M365 (Kql). Kql without it: one query per provider.</summary>
     [Parameter]
     [ValidateSet("Aws", "Azure", "M365")]
-    public Provider? Provider { get; set; }
+    public Provider? Provider { get => (Provider?)_provider; set => _provider = value; }
+
+    // Boxed (null or a Provider): no field of an engine enum in a public type (see ModuleLoadContext.cs).
+    private object? _provider;
 
     /// <summary>Athena: the CloudTrail table (default cloudtrail_logs).</summary>
     [Parameter]

@@ -17,7 +17,11 @@ public sealed class ExportTransferReportCommand : PSCmdlet, IDisposable
     private ITransferReportWriter? _writer;
     private FileStream? _stream;
     private string? _resolved;
-    private ReportFormat _format;
+    // A reference type on purpose: PowerShell loads every public type of this assembly (GetExportedTypes) before
+    // the module's initializer runs, and a field of an engine enum or struct would need the engine then (see
+    // ModuleLoadContext.cs). Boxed, the field's type is object and the engine loads later, inside its context.
+    private object _formatBox = default(ReportFormat);
+    private ReportFormat _format { get => (ReportFormat)_formatBox; set => _formatBox = value; }
 
     /// <summary>The report file.</summary>
     [Parameter(Mandatory = true, Position = 0)]

@@ -10,7 +10,7 @@ namespace TransferDetect.Commands;
 /// <summary>
 /// Windows PowerShell 5.1 (this netstandard2.0 build): resolves the module's dependencies from its own
 /// folder when .NET Framework's exact-version binding fails (see <see cref="ModuleDependencies"/>).
-/// PowerShell 7 loads the net8.0 build, which needs none of this.
+/// PowerShell 7 loads the net8.0 build, isolated in its own load context instead (ModuleLoadContext.cs).
 /// </summary>
 public sealed class ModuleInitializer : IModuleAssemblyInitializer
 {

@@ -186,7 +186,9 @@ public class HelpTests
         // The generator is built in the configuration of this test assembly (bin/<Configuration>/net10.0/).
         string configuration = new DirectoryInfo(AppContext.BaseDirectory).Parent!.Name;
         string tool = Path.Combine(RepoPaths.Root, "tools", "TransferDetect.HelpGen", "bin", configuration, "net10.0", "TransferDetect.HelpGen.dll");
-        string assembly = Path.Combine(RepoPaths.Root, "out", "TransferDetect", "bin", "net8.0", "TransferDetect.dll");
+        // The build output (what the build's GenerateCmdletHelp reads), where the engine sits beside the module
+        // assembly; the staged bin/net8.0/ keeps the engine in dependencies/, for the module's load context.
+        string assembly = Path.Combine(RepoPaths.Root, "src", "TransferDetect", "bin", configuration, "net8.0", "TransferDetect.dll");
         Assert.True(File.Exists(tool), $"{tool} is not built.");
         var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host ? host : "dotnet")
         {

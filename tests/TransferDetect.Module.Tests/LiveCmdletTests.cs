@@ -13,7 +13,7 @@ public sealed class LiveCmdletTests
 {
     private static string Example => Path.Combine(RepoPaths.Root, "examples", "data", "azure", "activity-log-2026-11-02.json");
 
-    private static async Task<LoopbackFake> ManagedIdentityAndArm(ArmFake arm) => await LoopbackFake.StartAsync(async ctx =>
+    internal static async Task<LoopbackFake> ManagedIdentityAndArm(ArmFake arm) => await LoopbackFake.StartAsync(async ctx =>
     {
         if (ctx.Request.Path == "/msi/token")
         {

@@ -51,7 +51,7 @@ public class PackageTests
     }
 
     [Fact]
-    public void Package_holds_manifest_views_help_and_both_builds_with_their_dependencies()
+    public void Package_holds_manifest_views_help_and_both_builds_with_the_net8_dependencies_isolated()
     {
         string[] files = Directory.GetFiles(PackagedModule, "*", SearchOption.AllDirectories)
             .Select(f => Path.GetRelativePath(PackagedModule, f).Replace('\\', '/')).ToArray();
@@ -59,11 +59,16 @@ public class PackageTests
         {
             "TransferDetect.psd1", "TransferDetect.format.ps1xml", "TransferDetect.types.ps1xml",
             "en-US/TransferDetect.dll-Help.xml", "en-US/about_TransferDetect.help.txt", "en-US/about_TransferDetect_TrustZone.help.txt",
-            "bin/net8.0/TransferDetect.dll", "bin/net8.0/TransferDetect.Engine.dll", "bin/net8.0/System.IO.Hashing.dll",
+            "bin/net8.0/TransferDetect.dll", "bin/net8.0/dependencies/TransferDetect.Engine.dll", "bin/net8.0/dependencies/System.IO.Hashing.dll",
+            "bin/net8.0/dependencies/Azure.Core.dll", "bin/net8.0/dependencies/AWSSDK.Core.dll", "bin/net8.0/dependencies/Microsoft.Graph.dll",
             "bin/netstandard2.0/TransferDetect.dll", "bin/netstandard2.0/TransferDetect.Engine.dll", "bin/netstandard2.0/System.Text.Json.dll",
             "bin/netstandard2.0/System.Memory.dll", "bin/netstandard2.0/System.IO.Hashing.dll",
         });
         Assert.DoesNotContain(files, f => f.Contains("System.Management.Automation", StringComparison.OrdinalIgnoreCase));
+        // PowerShell 7's build is isolated: beside TransferDetect.dll nothing that Assembly.LoadFrom would bind into
+        // the default context (the engine and the SDKs are in dependencies/, loaded by the module's load context).
+        Assert.Equal(new[] { "bin/net8.0/TransferDetect.dll", "bin/net8.0/TransferDetect.pdb" },
+            files.Where(f => f.StartsWith("bin/net8.0/", StringComparison.Ordinal) && !f.StartsWith("bin/net8.0/dependencies/", StringComparison.Ordinal)).Order(StringComparer.Ordinal));
     }
 
     [Fact]
