@@ -73,11 +73,13 @@ public sealed class IsolationTests
         .ToDictionary(p => string.Join(' ', p.Skip(4)), p => p[2]);
 
     [Fact]
-    public async Task Module_runs_a_live_cmdlet_with_an_older_Azure_Core_preloaded_and_keeps_its_own_in_its_load_context()
+    public async Task Packaged_module_runs_a_live_cmdlet_with_an_older_Azure_Core_preloaded_and_keeps_its_own_in_its_load_context()
     {
         string[] expected = OfflineEvents();
+        // The module as it ships: module-package/TransferDetect/<version>/ (the Package target's copy, see PackageTests).
+        string packaged = Assert.Single(Directory.GetDirectories(Path.Combine(AppContext.BaseDirectory, "module-package", "TransferDetect")));
 
-        var (exit, lines) = await RunProbe(RepoPaths.ModuleManifest);
+        var (exit, lines) = await RunProbe(Path.Combine(packaged, "TransferDetect.psd1"));
 
         Assert.Contains("PRELOADED Azure.Core 1.36.0.0 in Default", lines);
         Assert.DoesNotContain(lines, l => l.StartsWith("ERROR", StringComparison.Ordinal) || l.StartsWith("TERMINATING", StringComparison.Ordinal));
