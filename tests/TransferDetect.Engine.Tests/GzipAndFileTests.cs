@@ -47,6 +47,33 @@ public class GzipAndFileTests
         Assert.Single(events);
     }
 
+    [Theory]
+    [InlineData(8, "CRC-32")]
+    [InlineData(4, "length")]
+    public void Gzip_whose_trailer_does_not_match_its_complete_data_is_reported(int fromEnd, string field)
+    {
+        // The reader leaves the CRC-32 to zlib on .NET 8+: this pins that a wrong trailer still fails the file.
+        byte[] data = Gzip(ManyShares(50));
+        data[^fromEnd] ^= 0x01;
+        var (events, host, _) = ReadFile("badtrailer.json.gz", data);
+        var issue = Assert.Single(host.Issues);
+        Assert.True(issue.Kind is ReadIssueKind.CorruptCompression or ReadIssueKind.Truncated, $"{field}: {issue.Kind}");
+        Assert.Contains("badtrailer.json.gz", issue.Message);
+        Assert.InRange(events.Count, 0, 50);
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(3)]
+    [InlineData(7)]
+    public void Gzip_cut_inside_its_trailer_is_reported_as_truncated(int cut)
+    {
+        byte[] whole = Gzip(ManyShares(50));
+        var (events, host, _) = ReadFile("cuttrailer.json.gz", whole.Take(whole.Length - cut).ToArray());
+        Assert.Equal(ReadIssueKind.Truncated, Assert.Single(host.Issues).Kind);
+        Assert.Equal(50, events.Count);
+    }
+
     [Fact]
     public void Damaged_gzip_data_is_reported_not_thrown()
     {

@@ -459,6 +459,7 @@ internal sealed class JsonRecordSplitter
     /// when a record has just ended at <c>_pos</c>; otherwise it stops where the byte-by-byte path must
     /// take over (fewer than 64 bytes left, top level reached, keys to watch, a newline in JSON lines).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private bool ScanBlocks()
     {
         ulong prevInString = _inString ? ulong.MaxValue : 0UL;
@@ -471,6 +472,7 @@ internal sealed class JsonRecordSplitter
         int depth = _depth;
         long line = _line;
         bool watchNewlines = _lineMode && _inRecord && _recIsTop;
+        int recDepth = _recDepth;
         while (pos <= last)
         {
             Classify(ref buf[pos], out ulong quote, out ulong backslash, out ulong open, out ulong close, out ulong newline);
@@ -490,6 +492,45 @@ internal sealed class JsonRecordSplitter
             ulong inString = PrefixXor(quote) ^ prevInString;
 
             ulong events = (open | close) & ~inString;
+            if (!watchNewlines && _inRecord)
+            {
+                // Inside a record only the bracket that brings the depth back to the record's own can matter.
+                // When the block has too few closing brackets to get there, its brackets are counted, not visited.
+                ulong closes = close & ~inString;
+                int closeCount = BitOperations.PopCount(closes);
+                if (depth - closeCount > recDepth)
+                {
+                    depth += BitOperations.PopCount(events) - 2 * closeCount;
+                    line += BitOperations.PopCount(newline);
+                    prevInString = (ulong)((long)inString >> 63);
+                    prevEscaped = nextPrevEscaped;
+                    pos += 64;
+                    continue;
+                }
+                // Otherwise each bracket moves the depth by one, without a branch on which it is; inside a
+                // record the depth can only reach the record's own on a closing bracket.
+                while (events != 0)
+                {
+                    int p = BitOperations.TrailingZeroCount(events);
+                    events &= events - 1;
+                    depth += (int)((open >> p) & 1) * 2 - 1;
+                    if (depth <= recDepth)
+                    {
+                        ulong bit = 1UL << p;
+                        _line = line + BitOperations.PopCount(newline & (bit - 1));
+                        _inString = false;
+                        _escape = false;
+                        _pos = pos + p + 1;
+                        _depth = depth;
+                        return true;
+                    }
+                }
+                line += BitOperations.PopCount(newline);
+                prevInString = (ulong)((long)inString >> 63);
+                prevEscaped = nextPrevEscaped;
+                pos += 64;
+                continue;
+            }
             if (watchNewlines) events |= newline;
             while (events != 0)
             {
@@ -515,6 +556,7 @@ internal sealed class JsonRecordSplitter
                         _recDiscard = false;
                         _recStart = pos + p;
                         _recDepth = depth;
+                        recDepth = depth;
                         _recLine = line + BitOperations.PopCount(newline & (bit - 1));
                         _recOffset = _base + pos + p;
                     }
@@ -569,6 +611,11 @@ internal sealed class JsonRecordSplitter
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static ulong PrefixXor(ulong x)
     {
+        if (System.Runtime.Intrinsics.X86.Pclmulqdq.IsSupported)
+        {
+            // A carry-less multiplication by all ones is the prefix XOR in one instruction.
+            return System.Runtime.Intrinsics.X86.Pclmulqdq.CarrylessMultiply(Vector128.CreateScalar(x), Vector128.Create(ulong.MaxValue), 0).ToScalar();
+        }
         x ^= x << 1;
         x ^= x << 2;
         x ^= x << 4;

@@ -62,6 +62,17 @@ public static class BenchAccess
         return n;
     }
 
+    /// <summary>The splitter and the CloudTrail claim (the prefilter) of Get-SnapshotShareEvent, nothing parsed.</summary>
+    public static IEnumerable<int> SplitAndClaim(string path)
+    {
+        var interpreter = new CloudTrailInterpreter(new HashSet<Model.ShareCategory> { Model.ShareCategory.Snapshot }, null, null);
+        using var s = LogFileOpener.Open(path);
+        foreach (var r in NewSplitter(s, path).Records(CancellationToken.None))
+        {
+            yield return (int)interpreter.Claim(r.Json.Span);
+        }
+    }
+
     public static IEnumerable<int> SplitAndHeader(string path)
     {
         using var s = LogFileOpener.Open(path);

@@ -188,6 +188,10 @@ internal sealed class AwsShareCatalog
     /// a string cannot match (its quote is preceded by a backslash), and a key found nested deeper can
     /// only add candidates, never hide one: when any occurrence is in the catalogue, the record is parsed.
     /// </summary>
+#if NET8_0_OR_GREATER
+    // Optimized from its first call: it runs on every record, so a scan should not start in unoptimized code.
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+#endif
     public EventNameFilter Filter(ReadOnlySpan<byte> json)
     {
         bool sawKey = false;
