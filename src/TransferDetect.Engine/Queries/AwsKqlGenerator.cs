@@ -175,7 +175,7 @@ internal sealed class AwsKqlGenerator
         var lines = new List<string> { "Base" };
         lines.AddRange(g.Steps);
         lines.AddRange(g.Where.Select(w => "| where " + w));
-        lines.Add($"| extend OwnerAccount = coalesce({g.Owner ?? "\"\""}, RecipientAccountId, UserIdentityAccountId),");
+        lines.Add($"| extend OwnerAccount = coalesce({(g.Owner != null ? g.Owner + ", " : "")}RecipientAccountId, UserIdentityAccountId),");
         lines.Add($"    Category = {Kql.Literal(def.Category.ToString())}, ResourceType = {g.ResourceType ?? def.ResourceTypeValue?.Kql(c) ?? Kql.Literal(def.ResourceType)}, ResourceId = {g.ResourceId ?? resourceId},");
         lines.Add($"    Action = {g.Action}, Grantee = {g.Grantee}, GranteeTypeHint = {g.GranteeType}, Permission = {g.Permission}, Note = {g.Note},");
         lines.Add($"    Grp = {g.Group}, Rnk = {g.Rank}, Entry = {g.Entry}, Wildcard = {g.Wildcard}");

@@ -790,7 +790,7 @@ internal sealed record AwsKqlGrant(string Action, string Grantee, string Grantee
     public string? ResourceId { get; init; }
     public string? Owner { get; init; }
     public string Group { get; init; } = "\"\"";
-    public string Rank { get; init; } = "int(null)";
+    public string Rank { get; init; } = "long(null)";
     public string Entry { get; init; } = "\"\"";
     public string Wildcard { get; init; } = "0";
 

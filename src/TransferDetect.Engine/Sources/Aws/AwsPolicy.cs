@@ -383,7 +383,7 @@ internal sealed class PolicyRule : AwsGranteeRule
             var (expandValue, value) = c.Expand($"JItems({key}[{keyName}])");
             var (bindText, text) = c.Bind($"JText({value})");
             var (bindRank, rank) = c.Bind("case(" + string.Join(", ", Keys.GroupBy(k => k.Rank).Select(r =>
-                $"tolower({keyName}) in ({string.Join(", ", r.Select(k => Queries.Kql.Literal(k.Key)))}), {r.Key}")) + ", int(null))");
+                $"tolower({keyName}) in ({string.Join(", ", r.Select(k => Queries.Kql.Literal(k.Key)))}), {r.Key}")) + ", long(null))");
             string bareOperator = $"tolower(iff(tolower({opName}) startswith_cs \"foranyvalue:\", substring({opName}, 12), {opName}))";
             string narrowing = $"{bareOperator} in ({string.Join(", ", Operators.Select(Queries.Kql.Literal))})";
             var all = steps.Concat(new[] { expandOp, bindOp, expandKey, bindKey, expandValue, bindText, bindRank }).ToArray();
