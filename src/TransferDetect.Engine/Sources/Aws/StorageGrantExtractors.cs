@@ -309,16 +309,20 @@ internal static class StorageGrantExtractors
         var (bindSource, source) = c.Bind($"tostring(split({copySource}, \"/\")[0])");
         var (bindBuckets, buckets) = c.Bind("JItems(todynamic(Resources))");
         // One null element for a record without resources: the subquery then sees one row (filtered out) and still summarizes to one.
+        // The subquery of mv-apply sees only the expanded column: it lists the buckets (names and owners in parallel, and
+        // as pairs); the first match of the destination and of the source is found outside with array_index_of.
         string r = c.NewName("r"), name = c.NewName("n"), account = c.NewName("a");
-        string destinations = c.NewName("d"), sources = c.NewName("s"), all = c.NewName("b");
+        string names = c.NewName("l"), accounts = c.NewName("l"), all = c.NewName("b");
         string apply =
             $"| mv-apply {r} = iff(array_length({buckets}) == 0, dynamic([null]), {buckets}) on (where tolower(JText({r}[\"type\"])) == \"aws::s3::bucket\" and JText({r}[\"ARN\"]) startswith_cs \"arn:\"\n" +
             $"        | extend {name} = extract(@\"[^:]*$\", 0, JText({r}[\"ARN\"])), {account} = JText({r}[\"accountId\"])\n" +
-            $"        | summarize {destinations} = make_list_if({account}, {name} == {destination}), {sources} = make_list_if({account}, {name} == {source}), {all} = make_list(pack_array({name}, {account})))";
-        var (bindFound, found) = c.Bind($"isnotempty({destination}) and array_length({destinations}) > 0");
-        var (bindDestinationAccount, destinationAccount) = c.Bind($"tostring({destinations}[0])");
-        var (bindSourceAccount, sourceAccount) = c.Bind($"tostring({sources}[0])");
-        var steps = new[] { bindDestination, bindCopy, bindSource, bindBuckets, apply, bindFound, bindDestinationAccount, bindSourceAccount };
+            $"        | summarize {names} = make_list({name}), {accounts} = make_list({account}), {all} = make_list(pack_array({name}, {account})))";
+        var (bindAt, at) = c.Bind($"array_index_of({names}, {destination})");
+        var (bindFrom, from) = c.Bind($"array_index_of({names}, {source})");
+        var (bindFound, found) = c.Bind($"isnotempty({destination}) and {at} >= 0");
+        var (bindDestinationAccount, destinationAccount) = c.Bind($"iff({at} >= 0, tostring({accounts}[{at}]), \"\")");
+        var (bindSourceAccount, sourceAccount) = c.Bind($"iff(isnotempty({source}) and {from} >= 0, tostring({accounts}[{from}]), \"\")");
+        var steps = new[] { bindDestination, bindCopy, bindSource, bindBuckets, apply, bindAt, bindFrom, bindFound, bindDestinationAccount, bindSourceAccount };
         string resourceId = $"iff(isnotempty({copySource}), {copySource}, iff(isnotempty({destination}), strcat({destination}, \"/\", {c.Text(AwsPath.Rp("key"))}), \"\"))";
         yield return new AwsKqlGrant("\"Add\"", c.BucketArn(destination), "\"Unknown\"")
             { Steps = steps, Owner = sourceAccount, Permission = "\"CopyObject\"", ResourceId = resourceId }
