@@ -272,6 +272,15 @@ public class KqlQueryTests
         Assert.Equal(new[] { "OperationNameValu" }, used.Where(c => !documented.Contains(c)));
     }
 
+    [Fact]
+    public void The_column_check_catches_a_misspelt_aws_cloud_trail_column()
+    {
+        var documented = DocumentedColumns("AWSCloudTrail");
+        var used = KqlTokens.Columns("AWSCloudTrail\n| extend Rp = todynamic(RequestParameters)\n| where UserIdentityAccountID == RecipientAccountId and JText(Rp[\"x\"]) != \"\"", "AWSCloudTrail");
+        Assert.Equal(new[] { "RecipientAccountId", "RequestParameters", "UserIdentityAccountID" }, used.OrderBy(c => c, StringComparer.Ordinal));
+        Assert.Equal(new[] { "UserIdentityAccountID" }, used.Where(c => !documented.Contains(c)));
+    }
+
     private static HashSet<string> DocumentedColumns(string table)
     {
         string path = Path.Combine(RepoPaths.Root, "tests", "TransferDetect.Engine.Tests", "Golden", "kql-table-columns.json");

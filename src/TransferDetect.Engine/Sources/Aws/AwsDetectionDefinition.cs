@@ -12,7 +12,9 @@ namespace TransferDetect.Engine.Sources.Aws;
 /// names, the record-level conditions under which it grants anything, and where its grantees are. The same
 /// definition drives the in-process extractor (<see cref="Extract"/>) and the SQL the query generator emits
 /// (<see cref="AwsSqlGenerator"/>): each element below has both an evaluation over a parsed record and a SQL
-/// compilation, side by side, so that the two cannot drift without the DuckDB equality tests noticing.
+/// compilation, side by side, so that the two cannot drift without the DuckDB equality tests noticing. Each also
+/// has a KQL compilation (Sentinel's AWSCloudTrail table, <see cref="AwsKqlGenerator"/>) beside the SQL one, pinned
+/// by golden files only (no KQL engine runs in the tests).
 /// Presentation (Details and Permission texts) is the only part given as C# functions: it changes no finding.
 /// </summary>
 internal sealed class AwsDetectionDefinition
