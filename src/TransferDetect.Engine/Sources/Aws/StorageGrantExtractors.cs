@@ -274,10 +274,10 @@ internal static class StorageGrantExtractors
             yield return new AwsKqlGrant("\"Add\"", text,
                 $"case({type} == \"uri\", iff({IsGroupKql(text, "AllUsers|AuthenticatedUsers")}, \"Public\", \"Unknown\"), {type} == \"emailaddress\", \"User\", \"Unknown\")")
             {
-                Steps = new[] { expandValues, expandEntries, bindEq, bindType, bindText },
+                // Entries without "=" (or starting with it) are left out before substring reads them.
+                Steps = new[] { expandValues, expandEntries, bindEq, $"| where {eq} > 0", bindType, bindText },
                 Permission = Kql.Literal(permission),
             }
-            .And($"{eq} > 0")
             .And($"not({type} == \"uri\" and {IsGroupKql(text, "LogDelivery")})");
         }
     }
