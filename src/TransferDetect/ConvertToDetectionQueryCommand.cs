@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Management.Automation;
 using TransferDetect.Engine.Model;
 using TransferDetect.Engine.Queries;
@@ -7,7 +8,7 @@ namespace TransferDetect.Commands;
 
 /// <summary>
 /// Writes the detections as queries for where the logs are kept (AWS: Athena's CloudTrail table, a CloudTrail Lake
-/// event data store; Azure and Microsoft 365: KQL over Log Analytics / Microsoft Sentinel), generated from the
+/// event data store; Azure, Microsoft 365 and AWS: KQL over Log Analytics / Microsoft Sentinel), generated from the
 /// definitions and catalogues the engine runs, with the trust zone in the query.
 /// </summary>
 [Cmdlet(VerbsData.ConvertTo, "DetectionQuery")]
@@ -21,7 +22,7 @@ public sealed class ConvertToDetectionQueryCommand : TrustZoneCommandBase
     // Boxed: no field of an engine enum in a public type (see ExportTransferReportCommand._formatBox).
     private object _engine = default(QueryEngine);
 
-    /// <summary>Whose detections: Aws (Athena, CloudTrail Lake), Azure or M365 (Kql). Kql without it: one query per provider.</summary>
+    /// <summary>Whose detections: Aws (Athena, CloudTrail Lake, Kql), Azure or M365 (Kql). Kql without it: the Azure and Microsoft 365 queries.</summary>
     [Parameter]
     [ValidateSet("Aws", "Azure", "M365")]
     public Provider? Provider { get => (Provider?)_provider; set => _provider = value; }
@@ -39,7 +40,7 @@ public sealed class ConvertToDetectionQueryCommand : TrustZoneCommandBase
     [ValidateNotNullOrEmpty]
     public string? EventDataStore { get; set; }
 
-    /// <summary>Only these detections (CloudTrail event names).</summary>
+    /// <summary>Only these detections (CloudTrail event names): SQL, or Kql with -Provider Aws.</summary>
     [Parameter]
     [ValidateNotNullOrEmpty]
     public string[]? Operation { get; set; }
@@ -93,20 +94,34 @@ public sealed class ConvertToDetectionQueryCommand : TrustZoneCommandBase
 
     private void WriteKql(TransferDetect.Engine.Detection.TrustZone zone)
     {
-        string? sqlOnly = Table != null ? "-Table" : EventDataStore != null ? "-EventDataStore" : Operation != null ? "-Operation" : null;
+        string? sqlOnly = Table != null ? "-Table" : EventDataStore != null ? "-EventDataStore" : null;
         if (sqlOnly != null)
         {
-            ThrowTerminatingError(new ErrorRecord(new PSArgumentException($"{sqlOnly} is for the AWS SQL queries (Athena, CloudTrail Lake); a KQL query reads its provider's table and every operation of its catalogue."),
+            ThrowTerminatingError(new ErrorRecord(new PSArgumentException($"{sqlOnly} is for the AWS SQL queries (Athena, CloudTrail Lake); a KQL query reads its provider's Sentinel table (AWSCloudTrail, AzureActivity, OfficeActivity)."),
+                "TransferDetect.ParameterNotForKql", ErrorCategory.InvalidArgument, null));
+        }
+        bool aws = Provider == TransferDetect.Engine.Model.Provider.Aws;
+        if (Operation != null && !aws)
+        {
+            ThrowTerminatingError(new ErrorRecord(new PSArgumentException("-Operation selects AWS detections (CloudTrail event names); with -Engine Kql name -Provider Aws. The Azure and Microsoft 365 KQL reads every operation of its catalogue."),
                 "TransferDetect.ParameterNotForKql", ErrorCategory.InvalidArgument, null));
         }
         var options = new DetectionQueryOptions { StartTime = StartTime?.ToUniversalTime(), EndTime = EndTime?.ToUniversalTime() };
+        IReadOnlyList<DetectionQuery> queries;
         try
         {
-            foreach (var query in DetectionQueryGenerator.Kql(zone, Provider, options)) WriteObject(query);
+            queries = DetectionQueryGenerator.Kql(zone, Provider, options, aws ? Operation : null);
+        }
+        catch (ArgumentException e) when (aws)
+        {
+            ThrowTerminatingError(new ErrorRecord(e, "TransferDetect.InvalidOperation", ErrorCategory.InvalidArgument, Operation));
+            return;
         }
         catch (NotSupportedException e)
         {
             ThrowTerminatingError(new ErrorRecord(e, "TransferDetect.KqlNotGenerated", ErrorCategory.NotImplemented, Provider));
+            return;
         }
+        foreach (var query in queries) WriteObject(query);
     }
 }

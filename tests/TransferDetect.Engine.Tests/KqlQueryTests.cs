@@ -3,6 +3,7 @@ using System.Text.RegularExpressions;
 using TransferDetect.Engine.Detection;
 using TransferDetect.Engine.Model;
 using TransferDetect.Engine.Queries;
+using TransferDetect.Engine.Sources.Aws;
 using TransferDetect.Engine.Sources.Azure;
 using TransferDetect.Engine.Sources.M365;
 using TransferDetect.Tests;
@@ -18,6 +19,9 @@ public class KqlQueryTests
 {
     private const string Tenant = "11111111-2222-3333-4444-555555555555";
     private const string Subscription = "aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee";
+    private const string AwsAccount = "444455556666";
+    private const string AwsOrganization = "o-a1b2c3d4e5";
+    private const string AwsUnit = "ou-ab12-cdef3456";
 
     private static TrustZone Zone()
     {
@@ -26,11 +30,19 @@ public class KqlQueryTests
         zone.AddAzureSubscription(Subscription);
         zone.AddM365Domain("contoso.com");
         zone.AddM365Domain("fabrikam.co.uk");
+        zone.AddAwsAccount(AwsAccount);
+        zone.AddAwsOrganization(AwsOrganization);
+        zone.AddAwsOrganizationalUnit(AwsUnit);
         return zone;
     }
 
+    /// <summary>The query of a provider; for AWS (one query per detection) every detection's query, one after the other.</summary>
     private static string Query(Provider provider, TrustZone? zone = null, DetectionQueryOptions? options = null) =>
-        Assert.Single(DetectionQueryGenerator.Kql(zone ?? Zone(), provider, options)).Text;
+        provider == Provider.Aws
+            ? string.Join("\n", DetectionQueryGenerator.Kql(zone ?? Zone(), provider, options).Select(q => q.Text))
+            : Assert.Single(DetectionQueryGenerator.Kql(zone ?? Zone(), provider, options)).Text;
+
+    private static IReadOnlyList<AwsDetectionDefinition> AwsDefinitions() => AwsSqlGenerator.Definitions(AwsShareCatalog.All.Operations);
 
     [Fact]
     public void Without_a_provider_one_query_is_generated_per_kql_provider()
@@ -110,7 +122,7 @@ public class KqlQueryTests
     public void The_time_window_bounds_time_generated()
     {
         var options = new DetectionQueryOptions { StartTime = new DateTime(2024, 8, 1, 0, 0, 0, DateTimeKind.Utc), EndTime = new DateTime(2024, 9, 1, 0, 0, 0, DateTimeKind.Utc) };
-        foreach (var provider in new[] { Provider.Azure, Provider.M365 })
+        foreach (var provider in new[] { Provider.Azure, Provider.M365, Provider.Aws })
         {
             Assert.Contains("| where TimeGenerated >= datetime(2024-08-01T00:00:00Z) and TimeGenerated < datetime(2024-09-01T00:00:00Z)\n", Query(provider, options: options));
             Assert.DoesNotContain("datetime(", Query(provider));
@@ -118,14 +130,123 @@ public class KqlQueryTests
     }
 
     [Fact]
-    public void Aws_kql_is_not_generated_and_says_so()
+    public void Aws_kql_is_one_query_per_detection_and_covers_every_catalogue_operation()
     {
-        var e = Assert.Throws<NotSupportedException>(() => DetectionQueryGenerator.Kql(Zone(), Provider.Aws));
-        Assert.Contains("AWS", e.Message);
+        var definitions = AwsDefinitions();
+        Assert.Equal(39, definitions.Count);
+        var queries = DetectionQueryGenerator.Kql(Zone(), Provider.Aws);
+        Assert.Equal(definitions.Select(d => d.EventName), queries.Select(q => Assert.Single(q.Detections)));
+        Assert.All(queries, q => Assert.Equal((QueryEngine.Kql, Provider.Aws), (q.Engine, q.Provider)));
+        foreach (var op in AwsShareCatalog.All.Operations)
+        {
+            var q = Assert.Single(queries, q => q.Detections[0] == op.EventName);
+            Assert.Contains($"| where EventName in (\"{op.EventName}\")", q.Text);
+            Assert.Contains("\nlet Base = AWSCloudTrail\n", q.Text);
+        }
+        // AWS is named to be generated (39 queries); without a provider, KQL stays one query for Azure and one for Microsoft 365.
+        Assert.DoesNotContain(Provider.Aws, DetectionQueryGenerator.Kql(Zone()).Select(q => q.Provider));
         Assert.Throws<ArgumentException>(() => DetectionQueryGenerator.Aws(QueryEngine.Kql, Zone()));
     }
 
-    public static TheoryData<Provider, string> Tables => new() { { Provider.Azure, "AzureActivity" }, { Provider.M365, "OfficeActivity" } };
+    [Fact]
+    public void Aws_kql_for_some_operations_is_only_theirs_and_event_names_need_the_aws_provider()
+    {
+        var queries = DetectionQueryGenerator.Kql(Zone(), Provider.Aws, null, new[] { "putbucketacl", "ModifySnapshotAttribute" });
+        Assert.Equal(new[] { "ModifySnapshotAttribute", "PutBucketAcl" }, queries.Select(q => q.Detections[0]).OrderBy(n => n, StringComparer.Ordinal));
+        Assert.Throws<ArgumentException>(() => DetectionQueryGenerator.Kql(Zone(), Provider.Aws, null, new[] { "NoSuchCall" }));
+        Assert.Throws<ArgumentException>(() => DetectionQueryGenerator.Kql(Zone(), Provider.Azure, null, new[] { "PutBucketAcl" }));
+    }
+
+    /// <summary>The structure the definitions dictate: each query's event and source filters are its definition's, its conditions are in it.</summary>
+    [Fact]
+    public void Each_aws_query_filters_on_its_definitions_event_name_and_sources()
+    {
+        var byName = DetectionQueryGenerator.Kql(Zone(), Provider.Aws).ToDictionary(q => q.Detections[0]);
+        var c = new AwsKqlContext();
+        foreach (var def in AwsDefinitions())
+        {
+            string text = byName[def.EventName].Text;
+            var lists = Regex.Matches(text, @"where EventName in \(([^)]*)\)").Cast<Match>().Select(m => m.Groups[1].Value).ToList();
+            Assert.Equal(new[] { $"\"{def.EventName}\"" }, lists);
+            var sources = new[] { def.EventSource, def.OtherEventSource }.Where(x => x != null).Select(x => $"\"{x}\"");
+            Assert.Contains($"| where isempty(EventSource) or EventSource in ({string.Join(", ", sources)})\n", text);
+            Assert.Equal(def.VersionSuffix, text.Contains($"EventName matches regex \"^{def.EventName}[0-9]{{8}}(v[0-9]{{1,3}})?$\""));
+            Assert.Equal(def.NeedsRequestParameters, Regex.IsMatch(text, "\n\\| where gettype\\(Rp\\) == \"dictionary\"[;\n]"));
+            foreach (var w in def.When) Assert.Contains("\n| where " + w.Kql(c), text);
+            // Every grant branch ends with the same columns, so the union has one schema.
+            int branches = Regex.Matches(text, @"\| project AwsEventId, TimeGenerated, EventName, ErrorCode, UserIdentityInvokedBy, UserIdentityArn, SourceIpAddress, OwnerAccount,").Count;
+            int grants = def.Grantees.SelectMany(r => r.Kql(new AwsKqlContext())).Count(g => g.Action != "\"Remove\"");
+            Assert.Equal(Math.Max(1, grants), branches);
+        }
+    }
+
+    /// <summary>No KQL engine here: at least every query's literals are closed and its brackets balanced.</summary>
+    [Fact]
+    public void Every_aws_query_has_closed_literals_and_balanced_brackets()
+    {
+        foreach (var q in DetectionQueryGenerator.Kql(Zone(), Provider.Aws))
+        {
+            string code = KqlTokens.StripLiterals(q.Text);
+            Assert.DoesNotContain('"', code);
+            foreach (var (open, close) in new[] { ('(', ')'), ('[', ']'), ('{', '}') })
+            {
+                int depth = 0;
+                foreach (char ch in code)
+                {
+                    if (ch == open) depth++;
+                    if (ch == close) depth--;
+                    Assert.True(depth >= 0, $"{q.Detections[0]}: '{close}' without '{open}'");
+                }
+                Assert.True(depth == 0, $"{q.Detections[0]}: unbalanced '{open}'");
+            }
+            // One statement per let, and the query ends with the common output.
+            Assert.EndsWith(Kql.Output, q.Text);
+        }
+    }
+
+    [Fact]
+    public void The_aws_trust_zone_is_written_into_every_aws_query()
+    {
+        foreach (var q in DetectionQueryGenerator.Kql(Zone(), Provider.Aws))
+        {
+            Assert.Contains($"let TrustedAccounts = dynamic([\"{AwsAccount}\"]);", q.Text);
+            Assert.Contains($"let TrustedOrganizations = dynamic([\"{AwsOrganization}\"]);", q.Text);
+            Assert.Contains($"let TrustedUnits = dynamic([\"{AwsUnit}\"]);", q.Text);
+            Assert.Contains("GranteeAccount in (TrustedAccounts)", q.Text);
+        }
+        string empty = Query(Provider.Aws, TrustZone.Empty);
+        Assert.Contains("let TrustedAccounts = dynamic([]);", empty);
+        // The zone admits only well-formed ids, so nothing from it can break out of a literal; the list writer escapes anyway.
+        Assert.Throws<TrustZoneException>(() => TrustZone.Empty.AddAwsAccount("1111\"); AWSCloudTrail | take 1 //"));
+        Assert.Throws<TrustZoneException>(() => TrustZone.Empty.AddAwsOrganization("o-abc\\\""));
+        Assert.Equal("dynamic([\"1\\\"2\"])", Kql.Array(new[] { "1\"2" }));
+    }
+
+    /// <summary>The verdicts and severities of AwsJudge: the same branches as the SQL's judgement.</summary>
+    [Fact]
+    public void The_aws_query_judges_as_the_engine_does()
+    {
+        string text = Query(Provider.Aws);
+        Assert.Contains("Kind == \"Account\", iff(GranteeAccount == OwnerAccount or GranteeAccount in (TrustedAccounts), \"Trusted\", \"External\")", text);
+        Assert.Contains("Kind == \"OrganizationalUnit\", iff(GranteeUnit in (TrustedUnits) or GranteeOrganization in (TrustedOrganizations), \"Trusted\", \"External\")", text);
+        Assert.Contains("Category == \"Guardrail\", iff(Succeeded, \"Medium\", \"Low\")", text);
+        Assert.Contains("Note == \"RamInsideOrganization\", \"Medium\"", text);
+        Assert.Contains("\"backup:copyintobackupvault\", \"Low\"", text);
+        Assert.Contains(Kql.Severity, text);
+        // Revocations are no findings: RetireGrant's query has no grant branch.
+        string retire = DetectionQueryGenerator.Kql(Zone(), Provider.Aws, null, new[] { "RetireGrant" })[0].Text;
+        Assert.Contains("| where false\n", retire);
+        Assert.DoesNotContain("\"Remove\"", retire);
+    }
+
+    [Fact]
+    public void Kql_is_not_generated_for_gcp_and_says_so()
+    {
+        var e = Assert.Throws<NotSupportedException>(() => DetectionQueryGenerator.Kql(Zone(), Provider.Gcp));
+        Assert.Contains("AWSCloudTrail", e.Message);
+    }
+
+    public static TheoryData<Provider, string> Tables => new() { { Provider.Azure, "AzureActivity" }, { Provider.M365, "OfficeActivity" }, { Provider.Aws, "AWSCloudTrail" } };
 
     /// <summary>Every identifier the query reads that it does not define itself is a documented column of its table.</summary>
     [Theory]
@@ -137,7 +258,7 @@ public class KqlQueryTests
         var used = KqlTokens.Columns(text, table);
         Assert.NotEmpty(used);
         Assert.Contains("TimeGenerated", used);
-        Assert.Contains(provider == Provider.Azure ? "OperationNameValue" : "TargetUserOrGroupName", used);
+        Assert.Contains(provider switch { Provider.Azure => "OperationNameValue", Provider.M365 => "TargetUserOrGroupName", _ => "RequestParameters" }, used);
         var undocumented = used.Where(c => !documented.Contains(c)).OrderBy(c => c, StringComparer.Ordinal).ToList();
         Assert.True(undocumented.Count == 0, $"{table}: not documented columns: {string.Join(", ", undocumented)}");
     }
@@ -149,6 +270,15 @@ public class KqlQueryTests
         var used = KqlTokens.Columns("let Trusted = dynamic([\"x\"]);\nAzureActivity\n| where OperationNameValu =~ \"a\" and Caller in~ (Trusted)\n| extend Body = parse_json(Properties)\n| project Body.requestbody, Callers = Caller", "AzureActivity");
         Assert.Equal(new[] { "Caller", "OperationNameValu", "Properties" }, used.OrderBy(c => c, StringComparer.Ordinal));
         Assert.Equal(new[] { "OperationNameValu" }, used.Where(c => !documented.Contains(c)));
+    }
+
+    [Fact]
+    public void The_column_check_catches_a_misspelt_aws_cloud_trail_column()
+    {
+        var documented = DocumentedColumns("AWSCloudTrail");
+        var used = KqlTokens.Columns("AWSCloudTrail\n| extend Rp = todynamic(RequestParameters)\n| where UserIdentityAccountID == RecipientAccountId and JText(Rp[\"x\"]) != \"\"", "AWSCloudTrail");
+        Assert.Equal(new[] { "RecipientAccountId", "RequestParameters", "UserIdentityAccountID" }, used.OrderBy(c => c, StringComparer.Ordinal));
+        Assert.Equal(new[] { "UserIdentityAccountID" }, used.Where(c => !documented.Contains(c)));
     }
 
     private static HashSet<string> DocumentedColumns(string table)
@@ -164,6 +294,7 @@ public class KqlQueryTests
     [Theory]
     [InlineData(Provider.Azure)]
     [InlineData(Provider.M365)]
+    [InlineData(Provider.Aws)]
     public void Generated_kql_matches_its_golden_file(Provider provider)
     {
         string text = Query(provider);
@@ -187,6 +318,7 @@ internal static class KqlTokens
         "let", "datatable", "string", "long", "int", "bool", "real", "datetime", "dynamic", "and", "or", "in", "by", "on", "kind", "inner",
         "union", "where", "extend", "project", "summarize", "lookup", "order", "asc", "desc", "mv", "expand", "to", "matches", "regex",
         "contains", "startswith", "endswith", "has", "true", "false", "typeof", "between", "take", "limit", "join",
+        "contains_cs", "startswith_cs", "endswith_cs", "null", "apply",
     };
 
     /// <summary>The text with string literals and comments replaced by spaces.</summary>

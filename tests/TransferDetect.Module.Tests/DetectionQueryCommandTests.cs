@@ -56,12 +56,38 @@ public class DetectionQueryCommandTests
     }
 
     [Fact]
-    public void Kql_refuses_the_sql_parameters_and_aws_and_sql_refuses_azure()
+    public void Kql_for_aws_is_one_query_per_detection_over_aws_cloud_trail_with_the_trusted_accounts()
     {
         using var s = new PowerShellSession();
-        var aws = s.Run("ConvertTo-DetectionQuery -Engine Kql -Provider Aws");
-        Assert.Equal("TransferDetect.KqlNotGenerated,TransferDetect.Commands.ConvertToDetectionQueryCommand", Assert.Single(aws.Errors).FullyQualifiedErrorId);
-        var table = s.Run("ConvertTo-DetectionQuery -Engine Kql -Table logs.trail");
+        var all = s.Run("ConvertTo-DetectionQuery -Engine Kql -Provider Aws -TrustedAccount 444455556666 -TrustedOrganization o-a1b2c3d4e5 -StartTime 2024-08-01T00:00:00Z");
+        Assert.Empty(all.Errors);
+        Assert.Equal(39, all.Output.Count);
+        Assert.All(all.Output, o => Assert.Equal("Kql Aws", $"{o.Properties["Engine"].Value} {o.Properties["Provider"].Value}"));
+        string text = all.Output[0].BaseObject.ToString()!;
+        Assert.Contains("\nlet Base = AWSCloudTrail\n", text);
+        Assert.Contains("let TrustedAccounts = dynamic([\"444455556666\"]);", text);
+        Assert.Contains("let TrustedOrganizations = dynamic([\"o-a1b2c3d4e5\"]);", text);
+        Assert.Contains("| where TimeGenerated >= datetime(2024-08-01T00:00:00Z)\n", text);
+
+        var one = s.Run("ConvertTo-DetectionQuery -Engine Kql -Provider Aws -Operation putbucketacl");
+        Assert.Empty(one.Errors);
+        var q = Assert.Single(one.Output);
+        Assert.Equal("PutBucketAcl", Assert.Single((System.Collections.Generic.IReadOnlyList<string>)q.Properties["Detections"].Value));
+        Assert.Contains("| where EventName in (\"PutBucketAcl\")\n", q.BaseObject.ToString()!);
+
+        var bad = s.Run("ConvertTo-DetectionQuery -Engine Kql -Provider Aws -Operation NoSuchCall");
+        Assert.Equal("TransferDetect.InvalidOperation,TransferDetect.Commands.ConvertToDetectionQueryCommand", Assert.Single(bad.Errors).FullyQualifiedErrorId);
+    }
+
+    [Fact]
+    public void Kql_refuses_the_sql_parameters_and_operation_without_aws_and_sql_refuses_azure()
+    {
+        using var s = new PowerShellSession();
+        var operation = s.Run("ConvertTo-DetectionQuery -Engine Kql -Provider Azure -Operation PutBucketAcl");
+        Assert.Equal("TransferDetect.ParameterNotForKql,TransferDetect.Commands.ConvertToDetectionQueryCommand", Assert.Single(operation.Errors).FullyQualifiedErrorId);
+        var noProvider = s.Run("ConvertTo-DetectionQuery -Engine Kql -Operation PutBucketAcl");
+        Assert.Contains("-Provider Aws", Assert.Single(noProvider.Errors).Exception.Message);
+        var table = s.Run("ConvertTo-DetectionQuery -Engine Kql -Provider Aws -Table logs.trail");
         Assert.Equal("TransferDetect.ParameterNotForKql,TransferDetect.Commands.ConvertToDetectionQueryCommand", Assert.Single(table.Errors).FullyQualifiedErrorId);
         var athena = s.Run("ConvertTo-DetectionQuery -Engine Athena -Provider Azure");
         Assert.Equal("TransferDetect.ProviderNotForEngine,TransferDetect.Commands.ConvertToDetectionQueryCommand", Assert.Single(athena.Errors).FullyQualifiedErrorId);

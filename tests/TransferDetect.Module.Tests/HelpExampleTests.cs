@@ -87,6 +87,14 @@ public class HelpExampleTests
             Assert.Contains("let TrustedDomains = dynamic([\"contoso.com\"]);", m365);
             Assert.All(new[] { azure, m365 }, t => Assert.Contains("| where TimeGenerated >= datetime(2024-08-01T", t));
         }),
+        ["ConvertTo-DetectionQuery #4"] = new("Returns 2 queries, PutBucketPolicy then ModifySnapshotAttribute (in the order named), each reading AWSCloudTrail", (r, _) =>
+        {
+            Assert.Equal(new[] { "PutBucketPolicy", "ModifySnapshotAttribute" }, r.Output.Select(o => string.Join(",", (IEnumerable<string>)Prop(o, "Detections")!)));
+            Assert.All(r.Output, o => Assert.Equal("Kql Aws", $"{S(o, "Engine")} {S(o, "Provider")}"));
+            Assert.All(r.Output, o => Assert.Contains("\nlet Base = AWSCloudTrail\n| where TimeGenerated >= datetime(2024-08-01T", S(o, "Text")));
+            Assert.All(r.Output, o => Assert.Contains("let TrustedAccounts = dynamic([\"111122223333\", \"444455556666\"]);", S(o, "Text")));
+            Assert.All(r.Output, o => Assert.Contains("let TrustedOrganizations = dynamic([\"o-a1b2c3d4e5\"]);", S(o, "Text")));
+        }),
         ["Test-CloudTrailLogIntegrity #1"] = new("Returns 1 result: the us-east-1 log file delivered at 09:10 is Modified", (r, _) =>
         {
             var o = Assert.Single(r.Output);

@@ -19,8 +19,8 @@ public enum QueryEngine
     CloudTrailLake,
 
     /// <summary>
-    /// KQL for Log Analytics / Microsoft Sentinel: AzureActivity (Azure), OfficeActivity (Microsoft 365). Only
-    /// golden-file and column tested: no KQL engine runs in the tests.
+    /// KQL for Log Analytics / Microsoft Sentinel: AzureActivity (Azure), OfficeActivity (Microsoft 365), AWSCloudTrail
+    /// (AWS, one query per detection). Only golden-file and column tested: no KQL engine runs in the tests.
     /// </summary>
     Kql,
 }
@@ -76,11 +76,14 @@ public static class DetectionQueryGenerator
 
     /// <summary>
     /// KQL over Microsoft Sentinel / Log Analytics: one query per provider (Azure: AzureActivity; M365: OfficeActivity),
-    /// with the catalogue's operations and the zone's trusted tenants, subscriptions and domains written into it.
+    /// with the catalogue's operations and the zone's trusted tenants, subscriptions and domains written into it; for
+    /// AWS (AWSCloudTrail, only when named: it is not among <see cref="KqlProviders"/>), one query per detection as for
+    /// SQL, optionally only those of some event names, with the zone's trusted accounts, organizations and OUs.
     /// </summary>
-    public static IReadOnlyList<DetectionQuery> Kql(TrustZone zone, Provider? provider = null, DetectionQueryOptions? options = null)
+    public static IReadOnlyList<DetectionQuery> Kql(TrustZone zone, Provider? provider = null, DetectionQueryOptions? options = null, IEnumerable<string>? eventNames = null)
     {
         if (zone == null) throw new ArgumentNullException(nameof(zone));
+        if (eventNames != null && provider != Provider.Aws) throw new ArgumentException("Event names select AWS detections: name the provider Aws.", nameof(eventNames));
         var providers = provider == null ? KqlProviders : new[] { provider.Value };
         var result = new List<DetectionQuery>();
         foreach (var p in providers)
@@ -93,8 +96,14 @@ public static class DetectionQueryGenerator
                 case Provider.M365:
                     result.Add(new DetectionQuery(QueryEngine.Kql, p, M365Operations.All.Select(o => o.Name).ToList(), M365KqlGenerator.Generate(zone, options)));
                     break;
+                case Provider.Aws:
+                    var catalog = eventNames == null ? AwsShareCatalog.All : AwsShareCatalog.All.Only(eventNames);
+                    var generator = new AwsKqlGenerator(zone);
+                    result.AddRange(AwsSqlGenerator.Definitions(catalog.Operations)
+                        .Select(d => new DetectionQuery(QueryEngine.Kql, p, new[] { d.EventName }, generator.Generate(d, options))));
+                    break;
                 default:
-                    throw new NotSupportedException($"No KQL is generated for {p} yet: the AWS detections (Sentinel's AWSCloudTrail table) are written for Athena and CloudTrail Lake only.");
+                    throw new NotSupportedException($"No KQL is generated for {p}: KQL covers Azure (AzureActivity), Microsoft 365 (OfficeActivity) and AWS (AWSCloudTrail).");
             }
         }
         return result;

@@ -12,7 +12,9 @@ namespace TransferDetect.Engine.Sources.Aws;
 /// names, the record-level conditions under which it grants anything, and where its grantees are. The same
 /// definition drives the in-process extractor (<see cref="Extract"/>) and the SQL the query generator emits
 /// (<see cref="AwsSqlGenerator"/>): each element below has both an evaluation over a parsed record and a SQL
-/// compilation, side by side, so that the two cannot drift without the DuckDB equality tests noticing.
+/// compilation, side by side, so that the two cannot drift without the DuckDB equality tests noticing. Each also
+/// has a KQL compilation (Sentinel's AWSCloudTrail table, <see cref="AwsKqlGenerator"/>) beside the SQL one, pinned
+/// by golden files only (no KQL engine runs in the tests).
 /// Presentation (Details and Permission texts) is the only part given as C# functions: it changes no finding.
 /// </summary>
 internal sealed class AwsDetectionDefinition
@@ -153,6 +155,9 @@ internal abstract class AwsValue
     public abstract string? Eval(AwsRecordView view);
     public abstract string Sql(AwsSqlContext c);
 
+    /// <summary>The KQL compilation (Sentinel's AWSCloudTrail): a string expression, empty where SQL has NULL.</summary>
+    public abstract string Kql(AwsKqlContext c);
+
     public static AwsValue Text(AwsPath path) => new TextValue(path);
     public static AwsValue FirstString(AwsPath path) => new FirstStringValue(path);
     public static AwsValue FirstOf(params AwsValue[] values) => new FirstOfValue(values);
@@ -179,6 +184,8 @@ internal abstract class AwsValue
         }
         public override string Sql(AwsSqlContext c) =>
             "CASE " + string.Join(" ", _cases.Select(x => $"WHEN {x.When.Sql(c)} THEN {x.Then.Sql(c)}")) + " END";
+        public override string Kql(AwsKqlContext c) =>
+            "case(" + string.Join(", ", _cases.Select(x => $"{x.When.Kql(c)}, {x.Then.Kql(c)}")) + ", \"\")";
     }
 
     /// <summary>A string, or the text of a number or boolean (<see cref="JsonElementExtensions.Str(JsonElement)"/>).</summary>
@@ -188,6 +195,7 @@ internal abstract class AwsValue
         public TextValue(AwsPath path) => _path = path;
         public override string? Eval(AwsRecordView view) => _path.Resolve(view).Str();
         public override string Sql(AwsSqlContext c) => c.Text(_path);
+        public override string Kql(AwsKqlContext c) => c.Text(_path);
     }
 
     /// <summary>The first non-empty string of a string or a list (the S3 header x-amz-account-id).</summary>
@@ -201,6 +209,11 @@ internal abstract class AwsValue
             var j = c.Json(_path);
             var d = c.Dialect;
             return $"COALESCE(NULLIF({d.ScalarText(j)}, ''), NULLIF({d.ScalarText(d.JsonAt(j, "$[0]"))}, ''))";
+        }
+        public override string Kql(AwsKqlContext c)
+        {
+            var j = c.Json(_path);
+            return $"coalesce(JText({j}), JText({j}[0]))";
         }
     }
 
@@ -218,6 +231,7 @@ internal abstract class AwsValue
             return null;
         }
         public override string Sql(AwsSqlContext c) => "COALESCE(" + string.Join(", ", _values.Select(v => v.Sql(c))) + ")";
+        public override string Kql(AwsKqlContext c) => "coalesce(" + string.Join(", ", _values.Select(v => v.Kql(c))) + ")";
     }
 
     private sealed class ConstValue : AwsValue
@@ -226,6 +240,7 @@ internal abstract class AwsValue
         public ConstValue(string text) => _text = text;
         public override string? Eval(AwsRecordView view) => _text;
         public override string Sql(AwsSqlContext c) => c.Dialect.Literal(_text);
+        public override string Kql(AwsKqlContext c) => Queries.Kql.Literal(_text);
     }
 
     /// <summary>first + separator + second when both are present, else first (a Lambda layer and its version).</summary>
@@ -249,6 +264,11 @@ internal abstract class AwsValue
             string a = _first.Sql(c), b = _second.Sql(c);
             return $"CASE WHEN {a} IS NOT NULL AND {b} IS NOT NULL THEN {a} || {c.Dialect.Literal(_separator)} || {b} ELSE {a} END";
         }
+        public override string Kql(AwsKqlContext c)
+        {
+            string a = _first.Kql(c), b = _second.Kql(c);
+            return $"iff(isnotempty({a}) and isnotempty({b}), strcat({a}, {Queries.Kql.Literal(_separator)}, {b}), {a})";
+        }
     }
 
     /// <summary>The 12-digit account field of an ARN, or null (<see cref="AwsGrantee.AccountOfArn"/>).</summary>
@@ -258,6 +278,7 @@ internal abstract class AwsValue
         public AccountOfArnValue(AwsValue arn) => _arn = arn;
         public override string? Eval(AwsRecordView view) => AwsGrantee.AccountOfArn(_arn.Eval(view));
         public override string Sql(AwsSqlContext c) => c.Dialect.RegexExtract(_arn.Sql(c), "^arn:[^:]*:[^:]*:[^:]*:([0-9]{12}):", 1);
+        public override string Kql(AwsKqlContext c) => $"extract({Queries.Kql.Literal("^arn:[^:]*:[^:]*:[^:]*:([0-9]{12}):")}, 1, {_arn.Kql(c)})";
     }
 
     private sealed class BucketArnValue : AwsValue
@@ -270,6 +291,7 @@ internal abstract class AwsValue
             string b = _bucket.Sql(c);
             return $"CASE WHEN {b} LIKE 'arn:%' THEN {b} ELSE 'arn:aws:s3:::' || {b} END";
         }
+        public override string Kql(AwsKqlContext c) => c.BucketArn(_bucket.Kql(c));
     }
 
     private sealed class PrefixedValue : AwsValue
@@ -283,6 +305,11 @@ internal abstract class AwsValue
         }
         public override string? Eval(AwsRecordView view) => _value.Eval(view) is { } v ? _prefix + v : null;
         public override string Sql(AwsSqlContext c) => $"{c.Dialect.Literal(_prefix)} || {_value.Sql(c)}";
+        public override string Kql(AwsKqlContext c)
+        {
+            string v = _value.Kql(c);
+            return $"iff(isempty({v}), \"\", strcat({Queries.Kql.Literal(_prefix)}, {v}))";
+        }
     }
 }
 
@@ -291,6 +318,9 @@ internal abstract class AwsCondition
 {
     public abstract bool Holds(AwsRecordView view);
     public abstract string Sql(AwsSqlContext c);
+
+    /// <summary>The KQL compilation: a bool expression (an absent value is the empty string).</summary>
+    public abstract string Kql(AwsKqlContext c);
 
     /// <summary>The value equals <paramref name="expected"/> ignoring case and underscores (CREATE_VOLUME_PERMISSION = createVolumePermission).</summary>
     public static AwsCondition LooseIs(AwsValue value, string expected) => new LooseIsCondition(value, expected, false);
@@ -319,6 +349,7 @@ internal abstract class AwsCondition
         public IsObjectCondition(AwsPath path) => _path = path;
         public override bool Holds(AwsRecordView view) => _path.Resolve(view).ValueKind == JsonValueKind.Object;
         public override string Sql(AwsSqlContext c) => $"COALESCE({c.Dialect.IsJsonObject(c.Json(_path))}, FALSE)";
+        public override string Kql(AwsKqlContext c) => $"gettype({c.Json(_path)}) == \"dictionary\"";
     }
 
     /// <summary>The value contains the text (ordinal).</summary>
@@ -335,6 +366,7 @@ internal abstract class AwsCondition
         }
         public override bool Holds(AwsRecordView view) => _value.Eval(view) is { } v && v.IndexOf(_text, StringComparison.Ordinal) >= 0;
         public override string Sql(AwsSqlContext c) => $"COALESCE(strpos({_value.Sql(c)}, {c.Dialect.Literal(_text)}) > 0, FALSE)";
+        public override string Kql(AwsKqlContext c) => $"({_value.Kql(c)} contains_cs {Queries.Kql.Literal(_text)})";
     }
 
     private sealed class LooseIsCondition : AwsCondition
@@ -358,6 +390,12 @@ internal abstract class AwsCondition
             string v = _value.Sql(c);
             string test = $"lower(replace({v}, '_', '')) = {c.Dialect.Literal(_expected.Replace("_", "").ToLowerInvariant())}";
             return _orAbsent ? $"({v} IS NULL OR {test})" : $"COALESCE({test}, FALSE)";
+        }
+        public override string Kql(AwsKqlContext c)
+        {
+            string v = _value.Kql(c);
+            string test = $"tolower(replace_string({v}, \"_\", \"\")) == {Queries.Kql.Literal(_expected.Replace("_", "").ToLowerInvariant())}";
+            return _orAbsent ? $"(isempty({v}) or {test})" : $"(isnotempty({v}) and {test})";
         }
     }
 
@@ -386,6 +424,12 @@ internal abstract class AwsCondition
             string test = $"lower(trim({v})) {(_negate ? "<>" : "=")} {c.Dialect.Literal(_expected.ToLowerInvariant())}";
             return _orAbsent ? $"({v} IS NULL OR {test})" : $"COALESCE({test}, FALSE)";
         }
+        public override string Kql(AwsKqlContext c)
+        {
+            string v = _value.Kql(c);
+            string test = $"tolower(trim(@\"\\s+\", {v})) {(_negate ? "!=" : "==")} {Queries.Kql.Literal(_expected.ToLowerInvariant())}";
+            return _orAbsent ? $"(isempty({v}) or {test})" : $"(isnotempty({v}) and {test})";
+        }
     }
 
     private sealed class PresentCondition : AwsCondition
@@ -394,6 +438,7 @@ internal abstract class AwsCondition
         public PresentCondition(AwsValue value) => _value = value;
         public override bool Holds(AwsRecordView view) => _value.Eval(view) != null;
         public override string Sql(AwsSqlContext c) => $"{_value.Sql(c)} IS NOT NULL";
+        public override string Kql(AwsKqlContext c) => $"isnotempty({_value.Kql(c)})";
     }
 
     private sealed class NotCondition : AwsCondition
@@ -402,6 +447,7 @@ internal abstract class AwsCondition
         public NotCondition(AwsCondition inner) => _inner = inner;
         public override bool Holds(AwsRecordView view) => !_inner.Holds(view);
         public override string Sql(AwsSqlContext c) => $"NOT ({_inner.Sql(c)})";
+        public override string Kql(AwsKqlContext c) => $"not({_inner.Kql(c)})";
     }
 
     private sealed class AndCondition : AwsCondition
@@ -410,6 +456,7 @@ internal abstract class AwsCondition
         public AndCondition(AwsCondition[] all) => _all = all;
         public override bool Holds(AwsRecordView view) => _all.All(x => x.Holds(view));
         public override string Sql(AwsSqlContext c) => _all.Length == 0 ? "TRUE" : "(" + string.Join(" AND ", _all.Select(x => x.Sql(c))) + ")";
+        public override string Kql(AwsKqlContext c) => _all.Length == 0 ? "true" : "(" + string.Join(" and ", _all.Select(x => x.Kql(c))) + ")";
     }
 }
 
@@ -476,6 +523,17 @@ internal abstract class AwsGranteeRule
 
     protected abstract IEnumerable<AwsSqlGrant> Compile(AwsSqlContext c);
 
+    /// <summary>The KQL branches (pipelines over the base rows) this rule compiles to, each with the rule's condition.</summary>
+    public IEnumerable<AwsKqlGrant> Kql(AwsKqlContext c)
+    {
+        foreach (var g in CompileKql(c))
+        {
+            yield return When == null ? g : g.And(When.Kql(c));
+        }
+    }
+
+    protected abstract IEnumerable<AwsKqlGrant> CompileKql(AwsKqlContext c);
+
     protected string? PermissionOf(AwsRecordView view) => Permission?.Invoke(view);
     protected string? DetailsOf(AwsRecordView view) => Details?.Invoke(view);
 
@@ -496,6 +554,7 @@ internal abstract class AwsGranteeRule
             if (!_condition.Holds(view)) set.Incomplete(_problem);
         }
         protected override IEnumerable<AwsSqlGrant> Compile(AwsSqlContext c) => Array.Empty<AwsSqlGrant>();
+        protected override IEnumerable<AwsKqlGrant> CompileKql(AwsKqlContext c) => Array.Empty<AwsKqlGrant>();
     }
 
     /// <summary>One grantee given by a value (a scalar field, a constant "*", an account read from an ARN...).</summary>
@@ -544,6 +603,12 @@ internal abstract class AwsGranteeRule
             var grant = new AwsSqlGrant(c.Dialect.Literal(_action.ToString()), g, c.TypeLiteral(_type));
             yield return _skipService ? grant.And($"NOT {c.IsServicePrincipal(g)}") : grant;
         }
+        protected override IEnumerable<AwsKqlGrant> CompileKql(AwsKqlContext c)
+        {
+            string g = _grantee.Kql(c);
+            var grant = new AwsKqlGrant(Queries.Kql.Literal(_action.ToString()), g, c.TypeLiteral(_type));
+            yield return _skipService ? grant.And($"not(IsServicePrincipal({g}))") : grant;
+        }
     }
 
     private sealed class ListRule : AwsGranteeRule
@@ -577,6 +642,14 @@ internal abstract class AwsGranteeRule
             var grant = new AwsSqlGrant(c.Dialect.Literal(_action.ToString()), g, "CAST(NULL AS VARCHAR)") { From = bind + "\n  " + from };
             if (_note != null) grant = grant with { Note = $"CASE WHEN {_note.Sql(c)} THEN {c.NoteFor(AwsGrantNote.RamInsideOrganization)} END" };
             yield return _skipService ? grant.And($"NOT {c.IsServicePrincipal(g)}") : grant;
+        }
+        protected override IEnumerable<AwsKqlGrant> CompileKql(AwsKqlContext c)
+        {
+            var (expand, item) = c.Expand($"JItems({c.Json(_list)})");
+            string g = $"JText({item})";
+            var grant = new AwsKqlGrant(Queries.Kql.Literal(_action.ToString()), g, "\"\"") { Steps = new[] { expand } };
+            if (_note != null) grant = grant with { Note = $"iff({_note.Kql(c)}, {Queries.Kql.Literal(AwsGrantNote.RamInsideOrganization.ToString())}, \"\")" };
+            yield return _skipService ? grant.And($"not(IsServicePrincipal({g}))") : grant;
         }
     }
 
@@ -656,6 +729,28 @@ internal abstract class AwsGranteeRule
             var (fields, grantee) = d.Unnest(d.ArrayOf(candidates), c.NewAlias("f"));
             yield return new AwsSqlGrant(action, grantee, "CAST(NULL AS VARCHAR)") { From = from + "\n  " + fields };
         }
+
+        private static string GroupKql(string g) => $"iff(isempty({g}), \"\", iff(tolower({g}) == \"all\", \"all\", strcat(\"group:\", {g})))";
+
+        /// <summary>KQL reads the list (or its items) one level deep, as the SQL does: each item an object with the four fields, or a string.</summary>
+        protected override IEnumerable<AwsKqlGrant> CompileKql(AwsKqlContext c)
+        {
+            var (bind1, list) = c.Bind(c.Json(_list));
+            var (bind2, withItems) = c.Bind($"coalesce({list}[\"items\"], {list})");
+            string action = _operationType == null
+                ? Queries.Kql.Literal(_action(default).ToString())
+                : $"iff(tolower(replace_string({_operationType.Kql(c)}, \"_\", \"\")) == \"remove\", \"Remove\", \"Add\")";
+            var (expand, item) = c.Expand($"JItems({withItems})");
+            var candidates = new List<string> { _groups ? GroupKql($"JText({item})") : $"JText({item})" };
+            for (int f = 0; f < Fields.Length; f++)
+            {
+                string value = "coalesce(" + string.Join(", ", Fields[f].Select(n => $"JText({item}[{Queries.Kql.Literal(n)}])")) + ")";
+                candidates.Add(f == 1 ? GroupKql(value) : value);
+            }
+            // One row per item and field (the item itself when it is a string, else each of its four fields).
+            var (fields, grantee) = c.Expand("pack_array(" + string.Join(", ", candidates) + ")", typed: true);
+            yield return new AwsKqlGrant(action, grantee, "\"\"") { Steps = new[] { bind1, bind2, expand, fields } };
+        }
     }
 }
 
@@ -667,16 +762,41 @@ internal sealed class ProceduralRule : AwsGranteeRule
 {
     private readonly Action<AwsRecordView, AwsGrantSet> _extract;
     private readonly Func<AwsSqlContext, IEnumerable<AwsSqlGrant>> _compile;
+    private readonly Func<AwsKqlContext, IEnumerable<AwsKqlGrant>> _compileKql;
 
-    public ProceduralRule(Action<AwsRecordView, AwsGrantSet> extract, Func<AwsSqlContext, IEnumerable<AwsSqlGrant>> compile)
+    public ProceduralRule(Action<AwsRecordView, AwsGrantSet> extract, Func<AwsSqlContext, IEnumerable<AwsSqlGrant>> compile, Func<AwsKqlContext, IEnumerable<AwsKqlGrant>> compileKql)
     {
         _extract = extract;
         _compile = compile;
+        _compileKql = compileKql;
     }
 
     protected override void Add(AwsRecordView view, AwsGrantSet set) => _extract(view, set);
 
     protected override IEnumerable<AwsSqlGrant> Compile(AwsSqlContext c) => _compile(c);
+
+    protected override IEnumerable<AwsKqlGrant> CompileKql(AwsKqlContext c) => _compileKql(c);
+}
+
+/// <summary>
+/// One KQL branch of grants a rule compiles to: operators over the base rows (extend, mv-expand), predicates, and the
+/// grant's columns (the same as <see cref="AwsSqlGrant"/>'s; KQL has no NULL string: empty is absent).
+/// </summary>
+internal sealed record AwsKqlGrant(string Action, string Grantee, string GranteeType)
+{
+    public IReadOnlyList<string> Steps { get; init; } = Array.Empty<string>();
+    public IReadOnlyList<string> Where { get; init; } = Array.Empty<string>();
+    public string Permission { get; init; } = "\"\"";
+    public string Note { get; init; } = "\"\"";
+    public string? ResourceType { get; init; }
+    public string? ResourceId { get; init; }
+    public string? Owner { get; init; }
+    public string Group { get; init; } = "\"\"";
+    public string Rank { get; init; } = "long(null)";
+    public string Entry { get; init; } = "\"\"";
+    public string Wildcard { get; init; } = "0";
+
+    public AwsKqlGrant And(string predicate) => this with { Where = Where.Concat(new[] { predicate }).ToList() };
 }
 
 /// <summary>One SELECT of grants a rule compiles to: extra FROM (unnests), predicates, and the grant's columns.</summary>

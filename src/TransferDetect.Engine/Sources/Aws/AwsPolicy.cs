@@ -349,4 +349,71 @@ internal sealed class PolicyRule : AwsGranteeRule
         yield return Row(from2, v, "'User'", asObject, $"upper({kind}) = 'CANONICALUSER'");
         yield return Row(from2, v, "CAST(NULL AS VARCHAR)", asObject, $"upper({kind}) = 'FEDERATED'");
     }
+
+    /// <summary>The same rows in KQL: mv-expand for the unnests, the narrowing candidates ranked for AwsKqlGenerator's judgement.</summary>
+    protected override IEnumerable<AwsKqlGrant> CompileKql(AwsKqlContext c)
+    {
+        var (bindRaw, raw) = c.Bind(c.Json(_path));
+        var (bindDoc, doc) = c.Bind($"iff(gettype({raw}) == \"string\", todynamic(tostring({raw})), {raw})");
+        var (expandStatements, st) = c.Expand($"JItems({doc}[\"Statement\"])");
+        var stSteps = new[] { bindRaw, bindDoc, expandStatements };
+        string allow = $"tolower(trim(@\"\\s+\", JText({st}[\"Effect\"]))) == \"allow\"";
+        string notPrincipal = $"{st}[\"NotPrincipal\"]";
+        string hasNotPrincipal = $"not(isnull({notPrincipal}) or gettype({notPrincipal}) == \"null\")";
+        string principal = $"{st}[\"Principal\"]";
+        string action = $"{st}[\"Action\"]";
+        string permission = $"iff({c.IsOnly(action, "backup:CopyIntoBackupVault")}, \"backup:CopyIntoBackupVault\", tostring({action}))";
+        string group = $"strcat(AwsEventId, \"|\", tostring(TimeGenerated), \"|\", tostring({st}))";
+
+        AwsKqlGrant Row(IEnumerable<string> steps, string grantee, string type, params string[] where)
+        {
+            var g = new AwsKqlGrant("\"Add\"", grantee, type) { Steps = stSteps.Concat(steps).ToList(), Permission = permission }.And(allow);
+            foreach (var w in where) g = g.And(w);
+            return g;
+        }
+
+        // Everyone: the public fallback (rank 3) and one row per narrowing value (ranks 0 to 2).
+        IEnumerable<AwsKqlGrant> Everyone(string[] steps, params string[] where)
+        {
+            yield return Row(steps, "\"*\"", "\"Public\"", where) with { Group = group, Rank = "3", Entry = "\"\"", Wildcard = "0" };
+            var (expandOp, op) = c.Expand($"JMembers({st}[\"Condition\"])");
+            var (bindOp, opName) = c.Bind($"tostring(bag_keys({op})[0])");
+            var (expandKey, key) = c.Expand($"JMembers({op}[{opName}])");
+            var (bindKey, keyName) = c.Bind($"tostring(bag_keys({key})[0])");
+            var (expandValue, value) = c.Expand($"JItems({key}[{keyName}])");
+            var (bindText, text) = c.Bind($"JText({value})");
+            var (bindRank, rank) = c.Bind("case(" + string.Join(", ", Keys.GroupBy(k => k.Rank).Select(r =>
+                $"tolower({keyName}) in ({string.Join(", ", r.Select(k => Queries.Kql.Literal(k.Key)))}), {r.Key}")) + ", long(null))");
+            string bareOperator = $"tolower(iff(tolower({opName}) startswith_cs \"foranyvalue:\", substring({opName}, 12), {opName}))";
+            string narrowing = $"{bareOperator} in ({string.Join(", ", Operators.Select(Queries.Kql.Literal))})";
+            var all = steps.Concat(new[] { expandOp, bindOp, expandKey, bindKey, expandValue, bindText, bindRank }).ToArray();
+            yield return Row(all, text, "\"\"", where.Concat(new[] { $"isnotnull({rank})", narrowing, $"isnotempty({text})" }).ToArray()) with
+            {
+                Group = group,
+                Rank = rank,
+                Entry = $"strcat({opName}, \"/\", {keyName})",
+                Wildcard = $"iff({rank} < 2 and ({text} contains_cs \"*\" or {text} contains_cs \"?\"), 1, 0)",
+            };
+        }
+
+        foreach (var g in Everyone(Array.Empty<string>(), hasNotPrincipal)) yield return g;
+
+        // Principal "*" or an account / ARN, as a string.
+        string pText = $"JText({principal})";
+        string asString = $"not({hasNotPrincipal}) and gettype({principal}) == \"string\"";
+        foreach (var g in Everyone(Array.Empty<string>(), asString, $"trim(@\"\\s+\", {pText}) == \"*\"")) yield return g;
+        yield return Row(Array.Empty<string>(), pText, "\"\"", asString, $"trim(@\"\\s+\", {pText}) != \"*\"", $"not(IsServicePrincipal({pText}))");
+
+        // Principal {AWS | CanonicalUser | Federated: one or many}.
+        var (expandMember, member) = c.Expand($"JMembers({principal})");
+        var (bindKind, kind) = c.Bind($"toupper(tostring(bag_keys({member})[0]))");
+        var (expandItem, item) = c.Expand($"JItems({member}[tostring(bag_keys({member})[0])])");
+        var (bindValue, v) = c.Bind($"JText({item})");
+        var steps2 = new[] { expandMember, bindKind, expandItem, bindValue };
+        string asObject = $"not({hasNotPrincipal}) and gettype({principal}) == \"dictionary\" and isnotempty({v})";
+        foreach (var g in Everyone(steps2, asObject, $"{kind} == \"AWS\"", $"trim(@\"\\s+\", {v}) == \"*\"")) yield return g;
+        yield return Row(steps2, v, "\"\"", asObject, $"{kind} == \"AWS\"", $"trim(@\"\\s+\", {v}) != \"*\"", $"not(IsServicePrincipal({v}))");
+        yield return Row(steps2, v, "\"User\"", asObject, $"{kind} == \"CANONICALUSER\"");
+        yield return Row(steps2, v, "\"\"", asObject, $"{kind} == \"FEDERATED\"");
+    }
 }

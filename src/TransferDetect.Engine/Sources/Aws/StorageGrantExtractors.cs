@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
 using System.Text.Json;
 using TransferDetect.Engine.Model;
 using TransferDetect.Engine.Queries;
@@ -22,11 +23,11 @@ internal static class StorageGrantExtractors
         new AwsDetectionDefinition("PutBucketPolicy", S3, ShareCategory.Storage, "S3Bucket", AwsValue.Text(AwsPath.Rp("bucketName")),
             new[] { AwsPolicy.Document(AwsPath.Rp("bucketPolicy"), "bucketPolicy") }).ToOperation(),
         new AwsDetectionDefinition("PutBucketAcl", S3, ShareCategory.Storage, "S3Bucket", AwsValue.Text(AwsPath.Rp("bucketName")),
-            new AwsGranteeRule[] { new ProceduralRule((view, set) => BucketAcl(view.RequestParameters, set), BucketAclSql) }).ToOperation(),
+            new AwsGranteeRule[] { new ProceduralRule((view, set) => BucketAcl(view.RequestParameters, set), BucketAclSql, BucketAclKql) }).ToOperation(),
         new AwsDetectionDefinition("PutBucketReplication", S3, ShareCategory.Storage, "S3Bucket", AwsValue.Text(AwsPath.Rp("bucketName")),
-            new AwsGranteeRule[] { new ProceduralRule((view, set) => Replication(view.RequestParameters, set), ReplicationSql) }).ToOperation(),
+            new AwsGranteeRule[] { new ProceduralRule((view, set) => Replication(view.RequestParameters, set), ReplicationSql, ReplicationKql) }).ToOperation(),
         new AwsDetectionDefinition("CopyObject", S3, ShareCategory.Storage, "S3Object", null,
-            new AwsGranteeRule[] { new ProceduralRule((view, set) => CopyObject(view.RequestParameters, view.Record, set), CopyObjectSql) }).ToOperation(),
+            new AwsGranteeRule[] { new ProceduralRule((view, set) => CopyObject(view.RequestParameters, view.Record, set), CopyObjectSql, CopyObjectKql) }).ToOperation(),
     };
 
     /// <summary>
@@ -229,6 +230,110 @@ internal static class StorageGrantExtractors
             .And($"{eq} > 1")
             .And($"NOT ({type} = 'uri' AND {IsGroup(c, text, "LogDelivery")})");
         }
+    }
+
+    private static string IsGroupKql(string uri, string groups) =>
+        $"(trim_end(@\"/+\", trim(@\"\\s+\", {uri})) matches regex {Kql.Literal("(?i)^(.*acs\\.amazonaws\\.com/groups/(.*/)?)?(" + groups + ")$")})";
+
+    /// <summary>The ACL in KQL, as <see cref="BucketAclSql"/>: the body's grants, the canned ACLs, the x-amz-grant-* entries.</summary>
+    private static IEnumerable<AwsKqlGrant> BucketAclKql(AwsKqlContext c)
+    {
+        var (bindPolicy, policy) = c.Bind(c.Json(AwsPath.Rp("AccessControlPolicy")));
+        var (expandGrants, grant) = c.Expand($"JItems({policy}[\"AccessControlList\"][\"Grant\"])");
+        var (bindGrantee, grantee) = c.Bind($"{grant}[\"Grantee\"]");
+        var (bindUri, uri) = c.Bind($"JText({grantee}[\"URI\"])");
+        var (bindId, id) = c.Bind($"JText({grantee}[\"ID\"])");
+        var (bindEmail, email) = c.Bind($"JText({grantee}[\"EmailAddress\"])");
+        var (bindOwner, owner) = c.Bind($"JText({policy}[\"Owner\"][\"ID\"])");
+        yield return new AwsKqlGrant("\"Add\"", $"coalesce({uri}, {id}, {email})",
+            $"case(isnotempty({uri}), iff({IsGroupKql(uri, "AllUsers|AuthenticatedUsers")}, \"Public\", \"Unknown\"), isnotempty({id}), iff(isnotempty({owner}), \"User\", \"Unknown\"), \"User\")")
+        {
+            Steps = new[] { bindPolicy, expandGrants, bindGrantee, bindUri, bindId, bindEmail, bindOwner },
+            Permission = $"JText({grant}[\"Permission\"])",
+        }
+        .And($"gettype({policy}) == \"dictionary\"")
+        .And($"not(isnotempty({uri}) and {IsGroupKql(uri, "LogDelivery")})")
+        .And($"not(isempty({uri}) and isnotempty({id}) and tolower({id}) == tolower({owner}))");
+
+        var (expandCanned, acl) = c.Expand($"JItems({c.Json(AwsPath.Rp("x-amz-acl"))})");
+        var (bindCanned, canned) = c.Bind($"tolower(trim(@\"\\s+\", JText({acl})))");
+        yield return new AwsKqlGrant("\"Add\"",
+            $"case({canned} in (\"public-read\", \"public-read-write\"), \"{AllUsers}\", {canned} == \"authenticated-read\", \"{AuthenticatedUsers}\", \"\")", "\"Public\"")
+        {
+            Steps = new[] { expandCanned, bindCanned },
+            Permission = $"case({canned} == \"public-read-write\", \"READ, WRITE\", \"READ\")",
+        };
+
+        foreach (var (header, permission) in GrantHeaders)
+        {
+            var (expandValues, item) = c.Expand($"JItems({c.Json(AwsPath.Rp(header))})");
+            var (expandEntries, entry) = c.Expand($"split(JText({item}), \",\")", typed: true);
+            var (bindEq, eq) = c.Bind($"indexof({entry}, \"=\")");
+            var (bindType, type) = c.Bind($"tolower(trim(@\"\\s+\", substring({entry}, 0, {eq})))");
+            var (bindText, text) = c.Bind($"trim({Kql.Literal("\"+")}, trim(@\"\\s+\", substring({entry}, {eq} + 1)))");
+            yield return new AwsKqlGrant("\"Add\"", text,
+                $"case({type} == \"uri\", iff({IsGroupKql(text, "AllUsers|AuthenticatedUsers")}, \"Public\", \"Unknown\"), {type} == \"emailaddress\", \"User\", \"Unknown\")")
+            {
+                // Entries without "=" (or starting with it) are left out before substring reads them.
+                Steps = new[] { expandValues, expandEntries, bindEq, $"| where {eq} > 0", bindType, bindText },
+                Permission = Kql.Literal(permission),
+            }
+            .And($"not({type} == \"uri\" and {IsGroupKql(text, "LogDelivery")})");
+        }
+    }
+
+    /// <summary>The replication rules in KQL, as <see cref="ReplicationSql"/>.</summary>
+    private static IEnumerable<AwsKqlGrant> ReplicationKql(AwsKqlContext c)
+    {
+        var (bindConfiguration, configuration) = c.Bind(c.Json(AwsPath.Rp("ReplicationConfiguration")));
+        var (expandRules, rule) = c.Expand($"JItems(coalesce({configuration}[\"Rule\"], {configuration}[\"Rules\"]))");
+        var (bindAccount, account) = c.Bind($"JText({rule}[\"Destination\"][\"Account\"])");
+        var (bindBucket, bucket) = c.Bind($"JText({rule}[\"Destination\"][\"Bucket\"])");
+        yield return new AwsKqlGrant("\"Add\"", $"coalesce({account}, {c.BucketArn(bucket)})", $"iff(isempty({account}), \"Unknown\", \"\")")
+        {
+            Steps = new[] { bindConfiguration, expandRules, bindAccount, bindBucket },
+            Permission = "\"replication\"",
+        }
+        .And($"gettype({configuration}) == \"dictionary\"")
+        .And($"tolower(JText({rule}[\"Status\"])) != \"disabled\"");
+    }
+
+    /// <summary>
+    /// CopyObject in KQL, as <see cref="CopyObjectSql"/>: the buckets of the Resources column (type AWS::S3::Bucket, name
+    /// after the ARN's last colon), the destination's first match its owner, the copy source's first match the data's owner.
+    /// </summary>
+    private static IEnumerable<AwsKqlGrant> CopyObjectKql(AwsKqlContext c)
+    {
+        var (bindDestination, destination) = c.Bind(c.Text(AwsPath.Rp("bucketName")));
+        var (bindCopy, copySource) = c.Bind($"trim_start(@\"/+\", url_decode({AwsValue.FirstString(AwsPath.Rp("x-amz-copy-source")).Kql(c)}))");
+        var (bindSource, source) = c.Bind($"tostring(split({copySource}, \"/\")[0])");
+        var (bindBuckets, buckets) = c.Bind("JItems(todynamic(Resources))");
+        // One null element for a record without resources: the subquery then sees one row (filtered out) and still summarizes to one.
+        // The subquery of mv-apply sees only the expanded column: it lists the buckets (names and owners in parallel, and
+        // as pairs); the first match of the destination and of the source is found outside with array_index_of.
+        string r = c.NewName("r"), name = c.NewName("n"), account = c.NewName("a");
+        string names = c.NewName("l"), accounts = c.NewName("l"), all = c.NewName("b");
+        string apply =
+            $"| mv-apply {r} = iff(array_length({buckets}) == 0, dynamic([null]), {buckets}) on (where tolower(JText({r}[\"type\"])) == \"aws::s3::bucket\" and JText({r}[\"ARN\"]) startswith_cs \"arn:\"\n" +
+            $"        | extend {name} = extract(@\"[^:]*$\", 0, JText({r}[\"ARN\"])), {account} = JText({r}[\"accountId\"])\n" +
+            $"        | summarize {names} = make_list({name}), {accounts} = make_list({account}), {all} = make_list(pack_array({name}, {account})))";
+        var (bindAt, at) = c.Bind($"array_index_of({names}, {destination})");
+        var (bindFrom, from) = c.Bind($"array_index_of({names}, {source})");
+        var (bindFound, found) = c.Bind($"isnotempty({destination}) and {at} >= 0");
+        var (bindDestinationAccount, destinationAccount) = c.Bind($"iff({at} >= 0, tostring({accounts}[{at}]), \"\")");
+        var (bindSourceAccount, sourceAccount) = c.Bind($"iff(isnotempty({source}) and {from} >= 0, tostring({accounts}[{from}]), \"\")");
+        var steps = new[] { bindDestination, bindCopy, bindSource, bindBuckets, apply, bindAt, bindFrom, bindFound, bindDestinationAccount, bindSourceAccount };
+        string resourceId = $"iff(isnotempty({copySource}), {copySource}, iff(isnotempty({destination}), strcat({destination}, \"/\", {c.Text(AwsPath.Rp("key"))}), \"\"))";
+        yield return new AwsKqlGrant("\"Add\"", c.BucketArn(destination), "\"Unknown\"")
+            { Steps = steps, Owner = sourceAccount, Permission = "\"CopyObject\"", ResourceId = resourceId }
+            .And(found).And($"isempty({destinationAccount})");
+        yield return new AwsKqlGrant("\"Add\"", destinationAccount, "\"\"")
+            { Steps = steps, Owner = sourceAccount, Permission = "\"CopyObject\"", ResourceId = resourceId }
+            .And(found).And($"isnotempty({destinationAccount})").And($"{destinationAccount} != coalesce({sourceAccount}, RecipientAccountId)");
+        var (expandBucket, bucket) = c.Expand(all);
+        yield return new AwsKqlGrant("\"Add\"", $"tostring({bucket}[1])", "\"\"")
+            { Steps = steps.Concat(new[] { expandBucket }).ToList(), Owner = sourceAccount, Permission = "\"CopyObject\"", ResourceId = resourceId }
+            .And($"not({found})").And($"isnotempty(tostring({bucket}[1]))").And($"tostring({bucket}[1]) != RecipientAccountId");
     }
 
     /// <summary>The replication rules in SQL: each rule not Disabled, to its destination account, else to its bucket (owner unknown).</summary>
