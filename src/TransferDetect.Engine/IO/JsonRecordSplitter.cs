@@ -609,7 +609,7 @@ internal sealed class JsonRecordSplitter
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static ulong PrefixXor(ulong x)
+    internal static ulong PrefixXor(ulong x)
     {
         if (System.Runtime.Intrinsics.X86.Pclmulqdq.IsSupported)
         {
@@ -628,7 +628,7 @@ internal sealed class JsonRecordSplitter
     /// <summary>Bit i of each mask is set when byte i of the 64 is that character. '{' and '[' differ only in
     /// bit 0x20, as do '}' and ']', so one compare each finds both.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Classify(ref byte start, out ulong quote, out ulong backslash, out ulong open, out ulong close, out ulong newline)
+    internal static void Classify(ref byte start, out ulong quote, out ulong backslash, out ulong open, out ulong close, out ulong newline)
     {
         if (Vector256.IsHardwareAccelerated)
         {

@@ -40,6 +40,23 @@ public static class BenchAccess
         return n;
     }
 
+#if NET8_0_OR_GREATER
+    /// <summary>The splitter's per-block classification alone (masks, strings, brackets outside them), no record logic: its upper bound.</summary>
+    public static long ClassifyOnly(byte[] json)
+    {
+        long sum = 0;
+        ulong prevInString = 0;
+        for (int pos = 0; pos + 64 <= json.Length; pos += 64)
+        {
+            JsonRecordSplitter.Classify(ref json[pos], out ulong quote, out _, out ulong open, out ulong close, out ulong newline);
+            ulong inString = JsonRecordSplitter.PrefixXor(quote) ^ prevInString;
+            sum += System.Numerics.BitOperations.PopCount((open | close) & ~inString) + System.Numerics.BitOperations.PopCount(newline);
+            prevInString = (ulong)((long)inString >> 63);
+        }
+        return sum;
+    }
+#endif
+
     /// <summary>Records whose eventName the prefilter lets through.</summary>
     public static int CountPrefiltered(byte[] json)
     {
