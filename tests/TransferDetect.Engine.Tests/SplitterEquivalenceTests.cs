@@ -154,6 +154,36 @@ public class SplitterEquivalenceTests
         Assert.StartsWith("2@8:", fast.Records[1]);
     }
 
+    [Fact]
+    public void Many_records_of_varied_size_keep_their_order_numbers_lines_offsets_and_issues()
+    {
+        // 500 records of varied size through the fast path's in-record branch (brackets counted or walked,
+        // records ending in the block where the next begins), with one closed by ']' and one too large,
+        // across every buffer boundary: the same records, numbers, lines, offsets and issues as the reference.
+        var r = new Random(1537);
+        var parts = new List<string>();
+        for (int i = 0; i < 500; i++)
+        {
+            string body = i == 250 ? "{\"big\":\"" + new string('z', 1_100_000) + "\"}"
+                : i == 300 ? "{\"bad\":[1,2]]"
+                : "{\"eventName\":\"E" + i + "\",\"n\":{\"m\":[" + r.Next(1000) + "]},\"s\":\"" + new string('x', r.Next(0, 200)) + "\"}";
+            parts.Add(body);
+        }
+        var sb = new StringBuilder("{\"Records\":[");
+        for (int i = 0; i < parts.Count; i++) sb.Append(i == 0 ? "" : r.Next(2) == 0 ? "," : ",\n  ").Append(parts[i]);
+        string doc = sb.Append("]}").ToString();
+        foreach (int chunk in new[] { 1 << 20, 4096, 61 })
+        {
+            var fast = Split(Encoding.UTF8.GetBytes(doc), vectorized: true, chunk);
+            var reference = Split(Encoding.UTF8.GetBytes(doc), vectorized: false, chunk);
+            Assert.Equal(reference.Records, fast.Records);
+            Assert.Equal(reference.Issues, fast.Issues);
+            Assert.Equal(498, fast.Records.Count);
+            Assert.Equal(2, fast.Issues.Count);
+            Assert.StartsWith("500@", fast.Records[^1]);
+        }
+    }
+
     /// <summary>Hands out the data in chunks of a given size, to move every buffer boundary.</summary>
     private sealed class ChunkedStream : MemoryStream
     {
