@@ -99,4 +99,29 @@ public class FuzzRegressionTests
         Assert.Contains("not valid UTF-8", issue.Message);
         Assert.Equal(1, reader.Statistics.InvalidRecords);
     }
+
+    [Fact]
+    public void Reader_reports_an_Azure_record_whose_operation_name_is_not_UTF8_and_reads_the_others()
+    {
+        // Found by AFL++ (seeded with the Azure sample): an invalid UTF-8 byte in operationName.value threw
+        // InvalidOperationException out of the enumeration, from Recognizes (outside the handler around Interpret).
+        byte[] intact = File.ReadAllBytes(Path.Combine(TransferDetect.Tests.RepoPaths.Root, "examples", "data", "azure", "activity-log-2026-11-02.json"));
+        int at = IndexOf(intact, Encoding.UTF8.GetBytes("\"value\": \"Microsoft.Compute/disks/beginGetAccess/action\"")) + 12;
+        Assert.True(at > 12);
+        byte[] damaged = (byte[])intact.Clone();
+        damaged[at] = 0xE6; // "Micr\xE6soft": a lead byte with no continuation
+        var (before, _, _) = CloudTrailJson.Read(intact);
+        var (after, host, reader) = CloudTrailJson.Read(damaged);
+
+        var issue = Assert.Single(host.Issues);
+        Assert.Equal(ReadIssueKind.InvalidRecord, issue.Kind);
+        Assert.Contains("not valid UTF-8", issue.Message);
+        Assert.Equal(1, reader.Statistics.InvalidRecords);
+        Assert.NotEmpty(after);
+        // Every other record is read as before (the damaged one is the Started half of a pair whose Succeeded half still gives the share).
+        Assert.Equal(before.Where(e => e.Source!.Record != issue.Record).Select(e => e.EventId), after.Select(e => e.EventId));
+        Assert.Contains(after, e => e.ResourceId!.EndsWith("/disks/disk-payroll-data", StringComparison.Ordinal));
+    }
+
+    private static int IndexOf(byte[] data, byte[] needle) => data.AsSpan().IndexOf(needle);
 }

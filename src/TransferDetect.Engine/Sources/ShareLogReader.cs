@@ -389,7 +389,18 @@ public sealed class ShareLogReader
         using (doc)
         {
             var root = doc.RootElement;
-            int reader = claimed >= 0 && _interpreters[claimed].Recognizes(root) ? claimed : Array.FindIndex(_interpreters, i => i.Recognizes(root));
+            int reader;
+            try
+            {
+                reader = claimed >= 0 && _interpreters[claimed].Recognizes(root) ? claimed : Array.FindIndex(_interpreters, i => i.Recognizes(root));
+            }
+            catch (InvalidOperationException e)
+            {
+                // Recognizing reads strings too (the Azure operation name): text that is not UTF-8 fails there first.
+                stats.InvalidRecords++;
+                issues.Report(ReadIssueKind.InvalidRecord, "the record holds text that is not valid UTF-8: " + e.Message, raw);
+                return;
+            }
             if (reader < 0)
             {
                 stats.ForeignRecords++;
