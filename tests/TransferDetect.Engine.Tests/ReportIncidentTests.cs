@@ -39,7 +39,7 @@ public class ReportIncidentTests
     {
         var bare = new TransferIncident { IncidentId = "inc-bare", Kind = IncidentKind.MassShare, Findings = null!, Resources = null!, SourceIps = null!, Summary = null! };
         Assert.Equal("", Write(s => new JsonLinesReportWriter(s), bare));
-        Assert.Equal(1, Write(s => new CsvReportWriter(s), bare).Split("\r\n", StringSplitOptions.RemoveEmptyEntries).Length);
+        Assert.Single(Write(s => new CsvReportWriter(s), bare).Split("\r\n", StringSplitOptions.RemoveEmptyEntries));
         string html = Write(s => new HtmlReportWriter(s), bare);
         Assert.Contains("<h2>Incidents (1)</h2>", html);
         Assert.Contains("<td>MassShare</td>", html);
