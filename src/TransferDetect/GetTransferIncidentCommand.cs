@@ -42,7 +42,7 @@ public sealed class GetTransferIncidentCommand : ShareInputCommandBase
         if (BaselinePath != null) options.Baseline = BaselineFile.Load(this, BaselinePath);
         try
         {
-            _correlator = new IncidentCorrelator(Detector, options, Host);
+            _correlator = new IncidentCorrelator(Detector, options, ScanHost);
         }
         catch (ArgumentException e)
         {

@@ -59,7 +59,7 @@ public abstract class ShareInputCommandBase : TrustZoneCommandBase
 
     internal CancellationToken Cancellation => _cancel.Token;
 
-    internal CmdletScanHost Host => _host!;
+    internal CmdletScanHost ScanHost => _host!;
 
     /// <summary>Read lifecycle events (resources created) as well.</summary>
     internal virtual bool IncludeLifecycle => false;
