@@ -10,6 +10,7 @@ using TransferDetect.Engine.Sources.Aws;
 // bench generate <dir> <size e.g. 300MB> [seed]   writes a CloudTrail delivery tree
 // bench scan <dir> [repeats]                       decompression-only vs. the full scan, side by side
 // bench providers <dir> <size per provider>        Azure, M365 (CSV) and GCP exports: decompression vs. scan
+// bench read <dir>                                any export, all providers, three rounds (for a profiler)
 // bench smoke                                      a few MB end to end, for CI (checks, not timings)
 CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
 string command = args.Length > 0 ? args[0] : "help";
@@ -36,6 +37,19 @@ switch (command)
                 proc.Refresh();
                 double wall = sw.Elapsed.TotalSeconds, cpu = (proc.TotalProcessorTime - cpu0).TotalSeconds;
                 Console.WriteLine($"wall {wall:N2} s, cpu {cpu:N2} s, cores busy {cpu / wall:N2}, {reader.Statistics.BytesRead / 1e6 / wall:N0} MB/s");
+            }
+            return 0;
+        }
+    case "read":
+        {
+            // Any export, every provider and category, three rounds (for a profiler): bench read <dir>
+            for (int round = 0; round < 3; round++)
+            {
+                var sw = Stopwatch.StartNew();
+                var reader = new ShareLogReader(new CollectingScanHost());
+                long n = 0;
+                foreach (var _ in reader.Read(new[] { args[1] })) n++;
+                Console.WriteLine($"{reader.Statistics.Records:N0} record(s), {n} event(s), {reader.Statistics.BytesRead / 1e6 / sw.Elapsed.TotalSeconds:N0} MB/s");
             }
             return 0;
         }

@@ -100,7 +100,13 @@ internal sealed class CsvRecordReader
         }
         Columns = names;
         var encodedNames = Array.ConvertAll(names, n => JsonEncodedText.Encode(n, WriterOptions.Encoder));
+#if NET8_0_OR_GREATER
+        // One writer and one buffer for every row: reset, not cleared (a new writer per row zeroed its buffer each time).
+        var output = new ArrayBufferWriter<byte>(8192);
+        using var writer = new Utf8JsonWriter(output, WriterOptions);
+#else
         var output = new MemoryStream(8192);
+#endif
         long number = 0;
         while (true)
         {
@@ -132,26 +138,19 @@ internal sealed class CsvRecordReader
                 _report(new ReadIssue(ReadIssueKind.InvalidRecord, _file, $"the CSV row has {count} field(s) where the header has {names.Length}; it was skipped", line, offset, number));
                 continue;
             }
+#if NET8_0_OR_GREATER
+            output.ResetWrittenCount();
+            writer.Reset(output);
+            bool valid = WriteRow(writer, encodedNames, count);
+            if (valid) writer.Flush();
+#else
             output.SetLength(0);
-            bool valid = true;
-            using (var writer = new Utf8JsonWriter(output, WriterOptions))
+            bool valid;
+            using (var rowWriter = new Utf8JsonWriter(output, WriterOptions))
             {
-                writer.WriteStartObject();
-                for (int i = 0; i < count; i++)
-                {
-                    try
-                    {
-                        StrictUtf8.GetCharCount(_field, _fields[i].Start, _fields[i].Length);
-                        writer.WriteString(encodedNames[i], new ReadOnlySpan<byte>(_field, _fields[i].Start, _fields[i].Length));
-                    }
-                    catch (Exception e) when (e is ArgumentException || e is DecoderFallbackException)
-                    {
-                        valid = false;
-                        break;
-                    }
-                }
-                if (valid) writer.WriteEndObject();
+                valid = WriteRow(rowWriter, encodedNames, count);
             }
+#endif
             if (!valid)
             {
                 BrokenRecords++;
@@ -159,8 +158,32 @@ internal sealed class CsvRecordReader
                 continue;
             }
             RecordCount++;
+#if NET8_0_OR_GREATER
+            yield return new RawRecord(output.WrittenMemory, number, line, offset);
+#else
             yield return new RawRecord(new ReadOnlyMemory<byte>(output.GetBuffer(), 0, (int)output.Length), number, line, offset);
+#endif
         }
+    }
+
+    /// <summary>The row as one JSON object of strings; false when a field is not UTF-8 (the object is then left unfinished).</summary>
+    private bool WriteRow(Utf8JsonWriter writer, JsonEncodedText[] encodedNames, int count)
+    {
+        writer.WriteStartObject();
+        for (int i = 0; i < count; i++)
+        {
+            try
+            {
+                StrictUtf8.GetCharCount(_field, _fields[i].Start, _fields[i].Length);
+                writer.WriteString(encodedNames[i], new ReadOnlySpan<byte>(_field, _fields[i].Start, _fields[i].Length));
+            }
+            catch (Exception e) when (e is ArgumentException || e is DecoderFallbackException)
+            {
+                return false;
+            }
+        }
+        writer.WriteEndObject();
+        return true;
     }
 
     /// <summary>Does the text at <paramref name="start"/> begin with Export-Csv's <c>#TYPE </c> line?</summary>
