@@ -389,35 +389,26 @@ public sealed class ShareLogReader
         using (doc)
         {
             var root = doc.RootElement;
-            int reader;
-            try
-            {
-                reader = claimed >= 0 && _interpreters[claimed].Recognizes(root) ? claimed : Array.FindIndex(_interpreters, i => i.Recognizes(root));
-            }
-            catch (InvalidOperationException e)
-            {
-                // Recognizing reads strings too (the Azure operation name): text that is not UTF-8 fails there first.
-                stats.InvalidRecords++;
-                issues.Report(ReadIssueKind.InvalidRecord, "the record holds text that is not valid UTF-8: " + e.Message, raw);
-                return;
-            }
-            if (reader < 0)
-            {
-                stats.ForeignRecords++;
-                issues.Foreign(raw);
-                return;
-            }
-            formats[reader]++;
-            var interpreter = _interpreters[reader];
             int first = output.Count;
+            ShareInterpreter interpreter;
             try
             {
+                int reader = claimed >= 0 && _interpreters[claimed].Recognizes(root) ? claimed : Array.FindIndex(_interpreters, i => i.Recognizes(root));
+                if (reader < 0)
+                {
+                    stats.ForeignRecords++;
+                    issues.Foreign(raw);
+                    return;
+                }
+                formats[reader]++;
+                interpreter = _interpreters[reader];
                 interpreter.Interpret(root, new RecordContext(issues, raw, new SourceLocation(name, raw.Line, raw.Number, raw.Offset), stats), output);
             }
             catch (InvalidOperationException e)
             {
-                // JsonElement.GetString throws this (not JsonException) on a string that is not UTF-8, in the
-                // record or in a JSON string inside it (LookupEvents CloudTrailEvent, UAL AuditData): nothing of the record is kept.
+                // JsonElement.GetString throws this (not JsonException) on a string that is not UTF-8, in the record
+                // or in a JSON string inside it (LookupEvents CloudTrailEvent, UAL AuditData), while an interpreter
+                // recognizes the record (the Azure operation name) or reads it: nothing of the record is kept.
                 output.RemoveRange(first, output.Count - first);
                 stats.InvalidRecords++;
                 issues.Report(ReadIssueKind.InvalidRecord, "the record holds text that is not valid UTF-8: " + e.Message, raw);
