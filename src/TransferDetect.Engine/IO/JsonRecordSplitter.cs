@@ -496,85 +496,80 @@ internal sealed class JsonRecordSplitter
             {
                 // Inside a record only the bracket that brings the depth back to the record's own can matter.
                 // When the block has too few closing brackets to get there, its brackets are counted, not visited.
-                ulong closes = close & ~inString;
-                int closeCount = BitOperations.PopCount(closes);
+                int closeCount = BitOperations.PopCount(close & ~inString);
                 if (depth - closeCount > recDepth)
                 {
                     depth += BitOperations.PopCount(events) - 2 * closeCount;
-                    line += BitOperations.PopCount(newline);
-                    prevInString = (ulong)((long)inString >> 63);
-                    prevEscaped = nextPrevEscaped;
-                    pos += 64;
-                    continue;
                 }
-                // Otherwise each bracket moves the depth by one, without a branch on which it is; inside a
-                // record the depth can only reach the record's own on a closing bracket.
+                else
+                {
+                    // Otherwise each bracket moves the depth by one, without a branch on which it is; inside a
+                    // record the depth can only reach the record's own on a closing bracket.
+                    while (events != 0)
+                    {
+                        int p = BitOperations.TrailingZeroCount(events);
+                        events &= events - 1;
+                        depth += (int)((open >> p) & 1) * 2 - 1;
+                        if (depth <= recDepth)
+                        {
+                            ulong bit = 1UL << p;
+                            _line = line + BitOperations.PopCount(newline & (bit - 1));
+                            _inString = false;
+                            _escape = false;
+                            _pos = pos + p + 1;
+                            _depth = depth;
+                            return true;
+                        }
+                    }
+                }
+            }
+            else
+            {
+                if (watchNewlines) events |= newline;
                 while (events != 0)
                 {
                     int p = BitOperations.TrailingZeroCount(events);
+                    ulong bit = 1UL << p;
                     events &= events - 1;
-                    depth += (int)((open >> p) & 1) * 2 - 1;
-                    if (depth <= recDepth)
+                    if ((newline & bit) != 0)
                     {
-                        ulong bit = 1UL << p;
+                        // A newline inside a JSON-lines record: the byte-by-byte path reports the cut line.
+                        _line = line + BitOperations.PopCount(newline & (bit - 1));
+                        _inString = (inString & bit) != 0;
+                        _escape = (escaped & bit) != 0;
+                        _pos = pos + p;
+                        _depth = depth;
+                        return false;
+                    }
+                    if ((open & bit) != 0)
+                    {
+                        if (!_inRecord && ((depth == 1 && _topIsArray) || (depth == 2 && _inWrapperArray)) && buf[pos + p] == (byte)'{')
+                        {
+                            _inRecord = true;
+                            _recIsTop = false;
+                            _recDiscard = false;
+                            _recStart = pos + p;
+                            _recDepth = depth;
+                            recDepth = depth;
+                            _recLine = line + BitOperations.PopCount(newline & (bit - 1));
+                            _recOffset = _base + pos + p;
+                        }
+                        depth++;
+                        continue;
+                    }
+                    depth--;
+                    bool recordEnded = _inRecord && depth == _recDepth;
+                    if (!recordEnded && buf[pos + p] == (byte)']' && _inWrapperArray && depth == 1) _inWrapperArray = false;
+                    if (recordEnded || depth <= 0)
+                    {
+                        if (depth == 0) _topIsArray = false;
                         _line = line + BitOperations.PopCount(newline & (bit - 1));
                         _inString = false;
                         _escape = false;
                         _pos = pos + p + 1;
                         _depth = depth;
-                        return true;
+                        return recordEnded;
                     }
-                }
-                line += BitOperations.PopCount(newline);
-                prevInString = (ulong)((long)inString >> 63);
-                prevEscaped = nextPrevEscaped;
-                pos += 64;
-                continue;
-            }
-            if (watchNewlines) events |= newline;
-            while (events != 0)
-            {
-                int p = BitOperations.TrailingZeroCount(events);
-                ulong bit = 1UL << p;
-                events &= events - 1;
-                if ((newline & bit) != 0)
-                {
-                    // A newline inside a JSON-lines record: the byte-by-byte path reports the cut line.
-                    _line = line + BitOperations.PopCount(newline & (bit - 1));
-                    _inString = (inString & bit) != 0;
-                    _escape = (escaped & bit) != 0;
-                    _pos = pos + p;
-                    _depth = depth;
-                    return false;
-                }
-                if ((open & bit) != 0)
-                {
-                    if (!_inRecord && ((depth == 1 && _topIsArray) || (depth == 2 && _inWrapperArray)) && buf[pos + p] == (byte)'{')
-                    {
-                        _inRecord = true;
-                        _recIsTop = false;
-                        _recDiscard = false;
-                        _recStart = pos + p;
-                        _recDepth = depth;
-                        recDepth = depth;
-                        _recLine = line + BitOperations.PopCount(newline & (bit - 1));
-                        _recOffset = _base + pos + p;
-                    }
-                    depth++;
-                    continue;
-                }
-                depth--;
-                bool recordEnded = _inRecord && depth == _recDepth;
-                if (!recordEnded && buf[pos + p] == (byte)']' && _inWrapperArray && depth == 1) _inWrapperArray = false;
-                if (recordEnded || depth <= 0)
-                {
-                    if (depth == 0) _topIsArray = false;
-                    _line = line + BitOperations.PopCount(newline & (bit - 1));
-                    _inString = false;
-                    _escape = false;
-                    _pos = pos + p + 1;
-                    _depth = depth;
-                    return recordEnded;
                 }
             }
             line += BitOperations.PopCount(newline);

@@ -18,8 +18,7 @@ namespace TransferDetect.Engine.IO;
 /// cut anywhere ends quietly. That is caught by comparing the decompressed length with the length in the
 /// file's last four bytes, which, in a cut file, are compressed data or the CRC (a chance match is one
 /// in 2^32). The CRC was a tenth of the scan's time. On .NET Framework (netstandard2.0) both are checked here.
-/// </remarks>
-/// <remarks>The trailer checked is the file's last eight bytes, which describe a single-member gzip
+/// The trailer checked is the file's last eight bytes, which describe a single-member gzip
 /// file (what CloudTrail and Azure write). A multi-member file is decompressed in full, but its
 /// trailer does not describe the whole data and is reported as a mismatch.</remarks>
 internal sealed class VerifiedGzipStream : Stream
@@ -28,8 +27,6 @@ internal sealed class VerifiedGzipStream : Stream
     private readonly GZipStream _gzip;
 #if !NET8_0_OR_GREATER
     private readonly Crc32 _crc = new();
-#endif
-#if !NET8_0_OR_GREATER
     private readonly uint _expectedCrc;
 #endif
     private readonly uint _expectedLength;
