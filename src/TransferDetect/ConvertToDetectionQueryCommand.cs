@@ -117,11 +117,6 @@ public sealed class ConvertToDetectionQueryCommand : TrustZoneCommandBase
             ThrowTerminatingError(new ErrorRecord(e, "TransferDetect.InvalidOperation", ErrorCategory.InvalidArgument, Operation));
             return;
         }
-        catch (NotSupportedException e)
-        {
-            ThrowTerminatingError(new ErrorRecord(e, "TransferDetect.KqlNotGenerated", ErrorCategory.NotImplemented, Provider));
-            return;
-        }
         foreach (var query in queries) WriteObject(query);
     }
 }
