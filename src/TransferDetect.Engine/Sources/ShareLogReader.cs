@@ -4,7 +4,10 @@ using System.Globalization;
 using System.IO;
 using System.Linq;
 using System.Text.Json;
+using System.Collections.Concurrent;
+using System.Runtime.ExceptionServices;
 using System.Threading;
+using System.Threading.Tasks;
 using TransferDetect.Engine.Hosting;
 using TransferDetect.Engine.IO;
 using TransferDetect.Engine.Model;
@@ -155,18 +158,26 @@ public sealed class ShareLogReader
     private IEnumerable<ShareEvent> ReadParallel(IEnumerable<string> files, int workers, CancellationToken cancellationToken)
     {
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        // Twice as many files queued as decoded: a small file never waits behind a large one, and no
-        // more decoders run than there are cores.
-        using var decoders = new SemaphoreSlim(workers, workers);
+        // The decoders take files from one queue, in file order, so the file the caller waits on was taken before
+        // any later one: a decoder waiting for room in a later file's full queue can never hold that file up. (Each
+        // job once waited for a decoder on its own, in no set order; two later files could take both decoders, fill
+        // their queues and wait for the caller, who waited for the earlier file: the scan hung.) At most four files
+        // per decoder are taken and not yet consumed, so memory stays bounded and uneven files keep every decoder busy.
+        int window = workers * 4;
+        using var todo = new BlockingCollection<FileJob>(new ConcurrentQueue<FileJob>());
         var inFlight = new Queue<FileJob>();
+        var decoders = new List<Task>();
         using var next = files.GetEnumerator();
         try
         {
             while (true)
             {
-                while (inFlight.Count < workers * 2 && next.MoveNext())
+                while (inFlight.Count < window && next.MoveNext())
                 {
-                    inFlight.Enqueue(FileJob.Start(this, next.Current, decoders, stop.Token));
+                    var added = new FileJob(next.Current, stop.Token);
+                    inFlight.Enqueue(added);
+                    todo.Add(added, stop.Token);
+                    if (decoders.Count < workers) decoders.Add(Task.Factory.StartNew(() => Decode(todo, stop.Token), stop.Token, TaskCreationOptions.LongRunning, TaskScheduler.Default));
                 }
                 if (inFlight.Count == 0) yield break;
                 var job = inFlight.Peek();
@@ -187,65 +198,71 @@ public sealed class ShareLogReader
                     }
                 }
                 inFlight.Dequeue();
-                job.Task.GetAwaiter().GetResult();
+                job.Items.Dispose();
+                if (job.Error != null) ExceptionDispatchInfo.Capture(job.Error).Throw();
                 Statistics.Add(job.Statistics);
             }
         }
         finally
         {
             stop.Cancel();
-            foreach (var job in inFlight)
+            todo.CompleteAdding();
+            try
             {
-                try
-                {
-                    job.Task.Wait();
-                }
-                catch (AggregateException)
-                {
-                    // Cancelled with the scan; nothing of it is reported.
-                }
+                Task.WaitAll(decoders.ToArray());
+            }
+            catch (AggregateException)
+            {
+                // Cancelled with the scan; nothing of it is reported.
             }
         }
     }
 
-    /// <summary>One file decoded on a worker; what it finds waits in a bounded queue for the caller.</summary>
+    /// <summary>One decoder: files from the queue, in order, until it is complete or the scan stops.</summary>
+    private void Decode(BlockingCollection<FileJob> todo, CancellationToken token)
+    {
+        try
+        {
+            foreach (var job in todo.GetConsumingEnumerable(token)) job.Run(this);
+        }
+        catch (OperationCanceledException)
+        {
+            // The scan stopped.
+        }
+    }
+
+    /// <summary>One file decoded on a decoder; what it finds waits in a bounded queue for the caller.</summary>
     private sealed class FileJob : IScanHost
     {
-        private CancellationToken _token;
+        private readonly CancellationToken _token;
 
-        private FileJob(string path)
+        public FileJob(string path, CancellationToken token)
         {
             Path = path;
+            _token = token;
         }
 
         public string Path { get; }
         public ScanStatistics Statistics { get; } = new();
-        public System.Collections.Concurrent.BlockingCollection<object> Items { get; } = new(boundedCapacity: 1024);
-        public System.Threading.Tasks.Task Task { get; private set; } = System.Threading.Tasks.Task.CompletedTask;
+        public BlockingCollection<object> Items { get; } = new(boundedCapacity: 1024);
 
-        public static FileJob Start(ShareLogReader reader, string path, SemaphoreSlim decoders, CancellationToken token)
+        /// <summary>What stopped the file's decoding, rethrown on the caller's thread when it reaches the file.</summary>
+        public Exception? Error { get; private set; }
+
+        public void Run(ShareLogReader reader)
         {
-            var job = new FileJob(path) { _token = token };
-            job.Task = System.Threading.Tasks.Task.Run(() =>
+            try
             {
-                try
-                {
-                    decoders.Wait(token);
-                    try
-                    {
-                        foreach (var e in reader.ReadFileCore(path, job.Statistics, job, token)) job.Items.Add(e, token);
-                    }
-                    finally
-                    {
-                        decoders.Release();
-                    }
-                }
-                finally
-                {
-                    job.Items.CompleteAdding();
-                }
-            });
-            return job;
+                foreach (var e in reader.ReadFileCore(Path, Statistics, this, _token)) Items.Add(e, _token);
+            }
+            catch (Exception e)
+            {
+                Error = e;
+            }
+            finally
+            {
+                Items.CompleteAdding();
+            }
         }
 
         public void ReportIssue(ReadIssue issue) => Items.Add(issue, _token);
