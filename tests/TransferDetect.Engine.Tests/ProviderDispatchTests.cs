@@ -47,6 +47,32 @@ public class ProviderDispatchTests
         Assert.Contains("ModifySnapshotAttribute", e.Message);
     }
 
+    [Theory]
+    [InlineData("""{"eventSource":"ec2.amazonaws.com","eventName":"DescribeInstances","awsRegion":"us-east-1"}""", "Skip")]
+    [InlineData("""{"eventSource" : "ec2.amazonaws.com" ,  "eventName":"DescribeInstances"}""", "Skip")]
+    [InlineData("""{"eventName":"DescribeInstances","awsRegion":"us-east-1","eventSource":"ec2.amazonaws.com"}""", "Skip")]
+    [InlineData("""{"EventSource":"ec2.amazonaws.com","EventName":"DescribeInstances","CloudTrailEvent":"{}"}""", "Skip")]
+    [InlineData("""{"eventName":"DescribeInstances","awsRegion":"us-east-1"}""", "NotMine")]
+    [InlineData("""{"properties":{"eventName":"EndRequest"},"operationName":"Microsoft.Compute/disks/write"}""", "NotMine")]
+    [InlineData("""{"eventSource":"ec2.amazonaws.com","eventName":"ModifySnapshotAttribute"}""", "Candidate")]
+    public void Cloudtrail_claim_skips_a_record_outside_the_catalogue_only_when_it_names_an_event_source_anywhere(string json, string expected)
+    {
+        var aws = new Sources.Aws.CloudTrailInterpreter(null, null, null);
+        Assert.Equal(expected, aws.Claim(System.Text.Encoding.UTF8.GetBytes(json)).ToString());
+    }
+
+    [Fact]
+    public void Cloudtrail_claim_finds_the_event_source_far_before_the_event_name()
+    {
+        // More than the 128 bytes looked at first lie between them: the whole record is searched.
+        string padding = new string('x', 600);
+        var aws = new Sources.Aws.CloudTrailInterpreter(null, null, null);
+        string far = "{\"eventSource\":\"ec2.amazonaws.com\",\"userAgent\":\"" + padding + "\",\"eventName\":\"DescribeInstances\"}";
+        Assert.Equal(RecordClaim.Skip, aws.Claim(System.Text.Encoding.UTF8.GetBytes(far)));
+        string none = "{\"userAgent\":\"" + padding + "\",\"eventName\":\"DescribeInstances\"}";
+        Assert.Equal(RecordClaim.NotMine, aws.Claim(System.Text.Encoding.UTF8.GetBytes(none)));
+    }
+
     [Fact]
     public void Azure_records_with_an_eventName_object_are_not_claimed_as_cloudtrail()
     {

@@ -188,12 +188,18 @@ internal sealed class AwsShareCatalog
     /// a string cannot match (its quote is preceded by a backslash), and a key found nested deeper can
     /// only add candidates, never hide one: when any occurrence is in the catalogue, the record is parsed.
     /// </summary>
+    public EventNameFilter Filter(ReadOnlySpan<byte> json) => Filter(json, out _);
+
+    /// <inheritdoc cref="Filter(ReadOnlySpan{byte})"/>
+    /// <param name="json">The record.</param>
+    /// <param name="firstKey">Where the first eventName key whose value was read starts (its opening quote); -1 when none was.</param>
 #if NET8_0_OR_GREATER
     // Optimized from its first call: it runs on every record, so a scan should not start in unoptimized code.
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
 #endif
-    public EventNameFilter Filter(ReadOnlySpan<byte> json)
+    public EventNameFilter Filter(ReadOnlySpan<byte> json, out int firstKey)
     {
+        firstKey = -1;
         bool sawKey = false;
         int from = 0;
         while (true)
@@ -213,6 +219,7 @@ internal sealed class AwsShareCatalog
             int end = json.Slice(start).IndexOfAny((byte)'"', (byte)'\\');
             if (end < 0 || json[start + end] == (byte)'\\') return EventNameFilter.Undecided;
             if (IndexOf(json.Slice(start, end)) >= 0) return EventNameFilter.InCatalogue;
+            if (!sawKey) firstKey = at - 2;
             sawKey = true;
         }
     }

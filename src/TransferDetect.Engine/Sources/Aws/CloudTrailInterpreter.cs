@@ -41,12 +41,12 @@ internal sealed class CloudTrailInterpreter : ShareInterpreter
 
     public override RecordClaim Claim(ReadOnlySpan<byte> json)
     {
-        switch (_catalog.Filter(json))
+        switch (_catalog.Filter(json, out int key))
         {
             case EventNameFilter.NotInCatalogue:
                 // An eventName key nested in another provider's record (the Azure diagnostic schema's
                 // properties.eventName) is not CloudTrail's: only a record with an event source is skipped.
-                return json.IndexOf("ventSource\""u8) >= 0 ? RecordClaim.Skip : RecordClaim.NotMine;
+                return HasEventSource(json, key) ? RecordClaim.Skip : RecordClaim.NotMine;
             case EventNameFilter.InCatalogue:
                 return RecordClaim.Candidate;
             default:
@@ -54,6 +54,22 @@ internal sealed class CloudTrailInterpreter : ShareInterpreter
                 // unless every such key holds an object, as the Azure Activity Log's eventName {value, localizedValue} does.
                 return HasEventNameNotAnObject(json) ? RecordClaim.Candidate : RecordClaim.NotMine;
         }
+    }
+
+    /// <summary>
+    /// Does <c>ventSource"</c> occur in the record? CloudTrail writes eventSource just before eventName, so the few
+    /// bytes before the eventName key at <paramref name="key"/> are looked at first; only when it is not there is the
+    /// whole record searched. The answer is the same either way; most records are spared the second search.
+    /// </summary>
+    private static bool HasEventSource(ReadOnlySpan<byte> json, int key)
+    {
+        const int Window = 128;
+        if (key > 0)
+        {
+            int from = Math.Max(0, key - Window);
+            if (json.Slice(from, key - from).IndexOf("ventSource\""u8) >= 0) return true;
+        }
+        return json.IndexOf("ventSource\""u8) >= 0;
     }
 
     private static bool HasEventNameNotAnObject(ReadOnlySpan<byte> json)
