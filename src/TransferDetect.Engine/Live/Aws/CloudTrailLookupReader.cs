@@ -93,7 +93,9 @@ internal sealed class CloudTrailLookupReader
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         using var queue = new BlockingCollection<object>(boundedCapacity: Math.Max(4, regions.Count));
         int running = regions.Count;
-        var producers = regions.Select(region => Task.Run(() =>
+        // Each region on a thread of its own: a producer blocks (rate limit, back-off, the call itself), and on the
+        // thread pool of a 2-core machine the regions past the second waited for the pool to grow instead of starting.
+        var producers = regions.Select(region => Task.Factory.StartNew(() =>
         {
             try
             {
@@ -117,7 +119,7 @@ internal sealed class CloudTrailLookupReader
             {
                 if (Interlocked.Decrement(ref running) == 0) queue.CompleteAdding();
             }
-        })).ToArray();
+        }, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default)).ToArray();
         try
         {
             foreach (var e in Parse(queue.GetConsumingEnumerable(cancellationToken), cancellationToken)) yield return e;
