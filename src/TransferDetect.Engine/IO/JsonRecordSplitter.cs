@@ -471,11 +471,48 @@ internal sealed class JsonRecordSplitter
         int last = _end - 64;
         int depth = _depth;
         long line = _line;
-        bool watchNewlines = _lineMode && _inRecord && _recIsTop;
+        bool inRecord = _inRecord;
+        bool watchNewlines = _lineMode && inRecord && _recIsTop;
         int recDepth = _recDepth;
+        // The constants once, before the loop: in it the JIT loads each again for every block.
+        var quoteByte = Vector256.Create((byte)'"');
+        var backslashByte = Vector256.Create((byte)'\\');
+        var newlineByte = Vector256.Create((byte)'\n');
+        var openByte = Vector256.Create((byte)'{');
+        var closeByte = Vector256.Create((byte)'}');
+        var caseBit = Vector256.Create((byte)0x20);
         while (pos <= last)
         {
-            Classify(ref buf[pos], out ulong quote, out ulong backslash, out ulong open, out ulong close, out ulong newline);
+            ulong quote, backslash, open, close, newline;
+            if (Vector256.IsHardwareAccelerated)
+            {
+                ref byte at = ref buf[pos];
+                var a = Vector256.LoadUnsafe(ref at);
+                var b = Vector256.LoadUnsafe(ref at, 32);
+                var lowerA = a | caseBit;
+                var lowerB = b | caseBit;
+                quote = Join(Vector256.Equals(a, quoteByte), Vector256.Equals(b, quoteByte));
+                open = Join(Vector256.Equals(lowerA, openByte), Vector256.Equals(lowerB, openByte));
+                close = Join(Vector256.Equals(lowerA, closeByte), Vector256.Equals(lowerB, closeByte));
+                // Backslashes and newlines are rare: one test for both, and their masks only when there are any.
+                var backslashA = Vector256.Equals(a, backslashByte);
+                var backslashB = Vector256.Equals(b, backslashByte);
+                var newlineA = Vector256.Equals(a, newlineByte);
+                var newlineB = Vector256.Equals(b, newlineByte);
+                if (((backslashA | backslashB) | (newlineA | newlineB)) == Vector256<byte>.Zero)
+                {
+                    backslash = newline = 0;
+                }
+                else
+                {
+                    backslash = Join(backslashA, backslashB);
+                    newline = Join(newlineA, newlineB);
+                }
+            }
+            else
+            {
+                Classify(ref buf[pos], out quote, out backslash, out open, out close, out newline);
+            }
 
             ulong escaped = 0, nextPrevEscaped = 0;
             if ((backslash | prevEscaped) != 0)
@@ -492,7 +529,7 @@ internal sealed class JsonRecordSplitter
             ulong inString = PrefixXor(quote) ^ prevInString;
 
             ulong events = (open | close) & ~inString;
-            if (!watchNewlines && _inRecord)
+            if (!watchNewlines && inRecord)
             {
                 // Inside a record only the bracket that brings the depth back to the record's own can matter.
                 // When the block has too few closing brackets to get there, its brackets are counted, not visited.
@@ -543,8 +580,9 @@ internal sealed class JsonRecordSplitter
                     }
                     if ((open & bit) != 0)
                     {
-                        if (!_inRecord && ((depth == 1 && _topIsArray) || (depth == 2 && _inWrapperArray)) && buf[pos + p] == (byte)'{')
+                        if (!inRecord && ((depth == 1 && _topIsArray) || (depth == 2 && _inWrapperArray)) && buf[pos + p] == (byte)'{')
                         {
+                            inRecord = true;
                             _inRecord = true;
                             _recIsTop = false;
                             _recDiscard = false;
@@ -558,7 +596,7 @@ internal sealed class JsonRecordSplitter
                         continue;
                     }
                     depth--;
-                    bool recordEnded = _inRecord && depth == _recDepth;
+                    bool recordEnded = inRecord && depth == recDepth;
                     if (!recordEnded && buf[pos + p] == (byte)']' && _inWrapperArray && depth == 1) _inWrapperArray = false;
                     if (recordEnded || depth <= 0)
                     {
