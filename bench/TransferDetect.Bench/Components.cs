@@ -11,13 +11,13 @@ namespace TransferDetect.Bench;
 internal static class Components
 {
     /// <summary>The stages after inflation alone, on decompressed text held in memory (up to 64 MB of it), best of 20.</summary>
-    private static void InMemory(string[] files)
+    private static void InMemory(string[] files, int rounds = 20, long limit = 64L << 20)
     {
         var texts = new List<byte[]>();
         long total = 0;
         foreach (var f in files)
         {
-            if (total > 64L << 20) break;
+            if (total > limit) break;
             using var gz = new GZipStream(File.OpenRead(f), CompressionMode.Decompress);
             using var ms = new MemoryStream();
             gz.CopyTo(ms);
@@ -27,7 +27,7 @@ internal static class Components
         double Best(Func<byte[], int> run)
         {
             double best = double.MaxValue;
-            for (int round = 0; round < 20; round++)
+            for (int round = 0; round < rounds; round++)
             {
                 // Best of many short rounds: the rounds a shared machine disturbs are dropped.
                 var sw = Stopwatch.StartNew();
@@ -39,6 +39,10 @@ internal static class Components
         Console.WriteLine($"in memory, {total / 1e6:N0} MB: classify only {Best(t => (int)BenchAccess.ClassifyOnly(t)),6:N0} MB/s, split {Best(t => BenchAccess.CountRecords(t, vectorized: true)),6:N0} MB/s, " +
             $"split + prefilter {Best(BenchAccess.CountPrefiltered),6:N0} MB/s");
     }
+
+    /// <summary>Only the in-memory stages, best of many rounds over 16 MB: for comparing two builds of the splitter.</summary>
+    public static void RunInMemory(string dir) =>
+        InMemory(Directory.GetFiles(dir, "*.json.gz", SearchOption.AllDirectories), rounds: 150, limit: 16L << 20);
 
     public static void Run(string dir)
     {

@@ -61,6 +61,9 @@ switch (command)
     case "components":
         Components.Run(args[1]);
         return 0;
+    case "in-memory":
+        Components.RunInMemory(args[1]);
+        return 0;
     case "smoke":
         string dir = Path.Combine(Path.GetTempPath(), "transferdetect-bench-smoke-" + Environment.ProcessId);
         try
@@ -95,6 +98,9 @@ static int Scan(string dir, int repeats, bool expectShares = false)
     var best = new Dictionary<string, double>();
     long bytes = 0, records = 0, findings = 0, issues = 0;
     void Keep(string row, double seconds) => best[row] = best.TryGetValue(row, out var b) ? Math.Min(b, seconds) : seconds;
+    // Each round's (a) and (b) run back to back: their ratio is disturbed less by a shared machine's slow spells than
+    // the ratio of two bests taken at different times. The first round (code still being compiled) is left out.
+    var paired = new Dictionary<int, List<double>>();
 
     for (int round = 0; round < repeats; round++)
     {
@@ -110,7 +116,8 @@ static int Scan(string dir, int repeats, bool expectShares = false)
                 while ((n = gz.Read(local.Item1, 0, local.Item1.Length)) > 0) local.Item2 += n;
                 return local;
             }, local => Interlocked.Add(ref inflated, local.Item2));
-            Keep($"(a) decompression only, {threads} thread(s)", sw.Elapsed.TotalSeconds);
+            double secondsA = sw.Elapsed.TotalSeconds;
+            Keep($"(a) decompression only, {threads} thread(s)", secondsA);
             bytes = inflated;
 
             // (b) Get-SnapshotShareEvent | Find-ExternalShare, through the engine.
@@ -124,6 +131,11 @@ static int Scan(string dir, int repeats, bool expectShares = false)
                 if (detector.Evaluate(e) != null) found++;
             }
             Keep($"(b) TransferDetect scan, {threads} thread(s)", sw.Elapsed.TotalSeconds);
+            if (round > 0 || repeats == 1)
+            {
+                if (!paired.TryGetValue(threads, out var list)) paired[threads] = list = new List<double>();
+                list.Add(secondsA / sw.Elapsed.TotalSeconds);
+            }
             records = reader.Statistics.Records;
             findings = found;
             issues = host.Issues.Count;
@@ -138,6 +150,14 @@ static int Scan(string dir, int repeats, bool expectShares = false)
     }
     double all = best[$"(a) decompression only, {cores} thread(s)"] / best[$"(b) TransferDetect scan, {cores} thread(s)"];
     double one = best["(a) decompression only, 1 thread(s)"] / best["(b) TransferDetect scan, 1 thread(s)"];
+    string Median(int threads)
+    {
+        var r = paired[threads];
+        r.Sort();
+        double median = r.Count % 2 == 1 ? r[r.Count / 2] : (r[r.Count / 2 - 1] + r[r.Count / 2]) / 2;
+        return $"{median:N2}x (rounds {r[0]:N2} to {r[^1]:N2})";
+    }
+    Console.WriteLine($"ratio per round, (a) and (b) back to back, median of {paired[cores].Count}: {Median(cores)} on {cores} core(s), {Median(1)} on one");
     Console.WriteLine($"ratio scan/decompression throughput: {all:N2}x on {cores} core(s), {one:N2}x on one; findings {findings}; problems {issues}; peak working set {Process.GetCurrentProcess().PeakWorkingSet64 / 1e6:N0} MB; GCs gen0/1/2 {GC.CollectionCount(0)}/{GC.CollectionCount(1)}/{GC.CollectionCount(2)}, allocated {GC.GetTotalAllocatedBytes() / 1e6:N0} MB");
     if (issues > 0 || records == 0 || (expectShares && findings == 0))
     {
