@@ -147,126 +147,7 @@ internal sealed class JsonRecordSplitter
             {
                 _pos = 3;
             }
-            while (true)
-            {
-                if (_pos >= _end)
-                {
-                    cancellationToken.ThrowIfCancellationRequested();
-                    if (!Fill()) break;
-                    continue;
-                }
-
-                if (_escape)
-                {
-                    _escape = false;
-                    _pos++;
-                    continue;
-                }
-
-                if (_inString)
-                {
-                    int i = IndexOfInside(new ReadOnlySpan<byte>(_buf, _pos, _end - _pos));
-                    if (i < 0)
-                    {
-                        _pos = _end;
-                        continue;
-                    }
-                    _pos += i;
-                    byte s = _buf[_pos++];
-                    if (s == (byte)'"')
-                    {
-                        _inString = false;
-                        if (_keyStart >= 0) OnKeyCandidateEnd();
-                    }
-                    else if (s == (byte)'\\')
-                    {
-                        _escape = true;
-                    }
-                    else
-                    {
-                        _line++;
-                        if (_lineMode) BreakLine();
-                    }
-                    continue;
-                }
-
-                if (_depth == 0)
-                {
-                    HandleTopLevelByte();
-                    continue;
-                }
-
-                if (_keyState != KeyState.None)
-                {
-                    HandleKeyStateByte();
-                    continue;
-                }
-
-#if NET8_0_OR_GREATER
-                if (_fast && _pos != _slowUntil && _end - _pos >= 64 && !_skipToLineEnd && _keyStart < 0 && (!(_inRecord && _recIsTop) || WrapperKeysAbsent()))
-                {
-                    int before = _pos;
-                    if (ScanBlocks())
-                    {
-                        if (EndRecord(out RawRecord fastRecord)) yield return fastRecord;
-                    }
-                    else if (_pos == before)
-                    {
-                        // It stopped on its first byte (a newline in JSON lines): the byte-by-byte path takes that byte.
-                        _slowUntil = _pos;
-                    }
-                    continue;
-                }
-#endif
-
-                int j = IndexOfOutside(new ReadOnlySpan<byte>(_buf, _pos, _end - _pos));
-                if (j < 0)
-                {
-                    _pos = _end;
-                    continue;
-                }
-                _pos += j;
-                byte b = _buf[_pos];
-                switch (b)
-                {
-                    case (byte)'"':
-                        _inString = true;
-                        if (_inRecord && _recIsTop && _depth == 1) _keyStart = _pos + 1;
-                        _pos++;
-                        break;
-                    case (byte)'{':
-                        if (!_inRecord && ((_depth == 1 && _topIsArray) || (_depth == 2 && _inWrapperArray)))
-                        {
-                            StartRecord(top: false);
-                        }
-                        _depth++;
-                        _pos++;
-                        break;
-                    case (byte)'[':
-                        _depth++;
-                        _pos++;
-                        break;
-                    case (byte)'}':
-                    case (byte)']':
-                        _depth--;
-                        _pos++;
-                        if (_inRecord && _depth == _recDepth)
-                        {
-                            if (EndRecord(out RawRecord record)) yield return record;
-                        }
-                        else if (b == (byte)']' && _inWrapperArray && _depth == 1)
-                        {
-                            _inWrapperArray = false;
-                        }
-                        if (_depth == 0) _topIsArray = false;
-                        break;
-                    default:
-                        _line++;
-                        _pos++;
-                        if (_lineMode && _inRecord && _recIsTop) BreakLine();
-                        break;
-                }
-            }
+            while (Next(cancellationToken, out RawRecord record)) yield return record;
 
             ReportEnd();
         }
@@ -274,6 +155,139 @@ internal sealed class JsonRecordSplitter
         {
             ArrayPool<byte>.Shared.Return(_buf);
             _buf = Array.Empty<byte>();
+        }
+    }
+
+    /// <summary>
+    /// Cuts the next record out of the stream: true with it, false at the end of the text. A method of its own,
+    /// not the iterator's body, so that it is compiled optimized from its first call: as the body of the
+    /// compiler-made iterator, the scan's hottest loop ran unoptimized code for the first part of every scan.
+    /// </summary>
+#if NET8_0_OR_GREATER
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+#endif
+    private bool Next(CancellationToken cancellationToken, out RawRecord record)
+    {
+        while (true)
+        {
+            if (_pos >= _end)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                if (Fill()) continue;
+                record = default;
+                return false;
+            }
+
+            if (_escape)
+            {
+                _escape = false;
+                _pos++;
+                continue;
+            }
+
+            if (_inString)
+            {
+                int i = IndexOfInside(new ReadOnlySpan<byte>(_buf, _pos, _end - _pos));
+                if (i < 0)
+                {
+                    _pos = _end;
+                    continue;
+                }
+                _pos += i;
+                byte s = _buf[_pos++];
+                if (s == (byte)'"')
+                {
+                    _inString = false;
+                    if (_keyStart >= 0) OnKeyCandidateEnd();
+                }
+                else if (s == (byte)'\\')
+                {
+                    _escape = true;
+                }
+                else
+                {
+                    _line++;
+                    if (_lineMode) BreakLine();
+                }
+                continue;
+            }
+
+            if (_depth == 0)
+            {
+                HandleTopLevelByte();
+                continue;
+            }
+
+            if (_keyState != KeyState.None)
+            {
+                HandleKeyStateByte();
+                continue;
+            }
+
+#if NET8_0_OR_GREATER
+            if (_fast && _pos != _slowUntil && _end - _pos >= 64 && !_skipToLineEnd && _keyStart < 0 && (!(_inRecord && _recIsTop) || WrapperKeysAbsent()))
+            {
+                int before = _pos;
+                if (ScanBlocks())
+                {
+                    if (EndRecord(out record)) return true;
+                }
+                else if (_pos == before)
+                {
+                    // It stopped on its first byte (a newline in JSON lines): the byte-by-byte path takes that byte.
+                    _slowUntil = _pos;
+                }
+                continue;
+            }
+#endif
+
+            int j = IndexOfOutside(new ReadOnlySpan<byte>(_buf, _pos, _end - _pos));
+            if (j < 0)
+            {
+                _pos = _end;
+                continue;
+            }
+            _pos += j;
+            byte b = _buf[_pos];
+            switch (b)
+            {
+                case (byte)'"':
+                    _inString = true;
+                    if (_inRecord && _recIsTop && _depth == 1) _keyStart = _pos + 1;
+                    _pos++;
+                    break;
+                case (byte)'{':
+                    if (!_inRecord && ((_depth == 1 && _topIsArray) || (_depth == 2 && _inWrapperArray)))
+                    {
+                        StartRecord(top: false);
+                    }
+                    _depth++;
+                    _pos++;
+                    break;
+                case (byte)'[':
+                    _depth++;
+                    _pos++;
+                    break;
+                case (byte)'}':
+                case (byte)']':
+                    _depth--;
+                    _pos++;
+                    if (_inRecord && _depth == _recDepth)
+                    {
+                        if (EndRecord(out record)) return true;
+                    }
+                    else if (b == (byte)']' && _inWrapperArray && _depth == 1)
+                    {
+                        _inWrapperArray = false;
+                    }
+                    if (_depth == 0) _topIsArray = false;
+                    break;
+                default:
+                    _line++;
+                    _pos++;
+                    if (_lineMode && _inRecord && _recIsTop) BreakLine();
+                    break;
+            }
         }
     }
 
@@ -394,6 +408,9 @@ internal sealed class JsonRecordSplitter
         _recOffset = _base + _pos;
     }
 
+#if NET8_0_OR_GREATER
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+#endif
     private bool EndRecord(out RawRecord record)
     {
         _inRecord = false;
@@ -697,6 +714,9 @@ internal sealed class JsonRecordSplitter
         low.ExtractMostSignificantBits() | ((ulong)high.ExtractMostSignificantBits() << 32);
 #endif
 
+#if NET8_0_OR_GREATER
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+#endif
     private bool Fill()
     {
         if (_eof) return false;

@@ -374,6 +374,9 @@ public sealed class ShareLogReader
         host.Verbose($"Read {name}: {count} record(s){what}, {stats.ShareEvents - before} share event(s).");
     }
 
+#if NET8_0_OR_GREATER
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+#endif
     private void ReadRecord(in RawRecord raw, string name, FileIssues issues, ScanStatistics stats, List<ShareEvent> output, int[] formats)
     {
         var span = raw.Json.Span;

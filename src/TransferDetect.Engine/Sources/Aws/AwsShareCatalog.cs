@@ -49,7 +49,7 @@ internal sealed class AwsShareOperation
     /// <summary>Is <paramref name="name"/> (UTF-8) this operation: its name, or its name and a version suffix when it takes one?</summary>
     public bool Matches(ReadOnlySpan<byte> name, byte[] utf8Name)
     {
-        if (name.Length == utf8Name.Length) return name.SequenceEqual(utf8Name);
+        if (name.Length == utf8Name.Length) return IO.ByteSearch.Same(name, utf8Name);
         return VersionSuffix && name.Length > utf8Name.Length && name.StartsWith(utf8Name) && IsVersionSuffix(name.Slice(utf8Name.Length));
     }
 
@@ -150,6 +150,9 @@ internal sealed class AwsShareCatalog
     }
 
     /// <summary>The index of the operation the UTF-8 name is, or -1: only the names of its length are compared.</summary>
+#if NET8_0_OR_GREATER
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+#endif
     private int IndexOf(ReadOnlySpan<byte> name)
     {
         if (name.Length > LongestName) return -1;
@@ -204,7 +207,7 @@ internal sealed class AwsShareCatalog
         int from = 0;
         while (true)
         {
-            int at = json.Slice(from).IndexOf("ventName\""u8);
+            int at = IO.ByteSearch.IndexOf(json.Slice(from), "ventName\""u8);
             if (at < 0) return sawKey ? EventNameFilter.NotInCatalogue : EventNameFilter.Undecided;
             at += from;
             from = at + 9;

@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Text.Json;
 using TransferDetect.Engine.Hosting;
+using TransferDetect.Engine.IO;
 using TransferDetect.Engine.Model;
 
 namespace TransferDetect.Engine.Sources.Aws;
@@ -39,6 +40,9 @@ internal sealed class CloudTrailInterpreter : ShareInterpreter
 
     public override IReadOnlyList<string> Operations { get; }
 
+#if NET8_0_OR_GREATER
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+#endif
     public override RecordClaim Claim(ReadOnlySpan<byte> json)
     {
         switch (_catalog.Filter(json, out int key))
@@ -61,15 +65,18 @@ internal sealed class CloudTrailInterpreter : ShareInterpreter
     /// bytes before the eventName key at <paramref name="key"/> are looked at first; only when it is not there is the
     /// whole record searched. The answer is the same either way; most records are spared the second search.
     /// </summary>
+#if NET8_0_OR_GREATER
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+#endif
     private static bool HasEventSource(ReadOnlySpan<byte> json, int key)
     {
         const int Window = 128;
         if (key > 0)
         {
             int from = Math.Max(0, key - Window);
-            if (json.Slice(from, key - from).IndexOf("ventSource\""u8) >= 0) return true;
+            if (ByteSearch.IndexOf(json.Slice(from, key - from), "ventSource\""u8) >= 0) return true;
         }
-        return json.IndexOf("ventSource\""u8) >= 0;
+        return ByteSearch.IndexOf(json, "ventSource\""u8) >= 0;
     }
 
     private static bool HasEventNameNotAnObject(ReadOnlySpan<byte> json)
@@ -77,7 +84,7 @@ internal sealed class CloudTrailInterpreter : ShareInterpreter
         int from = 0;
         while (true)
         {
-            int at = json.Slice(from).IndexOf("ventName\""u8);
+            int at = ByteSearch.IndexOf(json.Slice(from), "ventName\""u8);
             if (at < 0) return false;
             int i = from + at + 9;
             from = i;
