@@ -10,7 +10,7 @@ using TransferDetect.Engine.Sources.Aws;
 // bench generate <dir> <size e.g. 300MB> [seed]   writes a CloudTrail delivery tree
 // bench scan <dir> [repeats]                       decompression-only vs. the full scan, side by side
 // bench providers <dir> <size per provider>        Azure, M365 (CSV) and GCP exports: decompression vs. scan
-// bench read <dir>                                any export, all providers, three rounds (for a profiler)
+// bench read <dir> [rounds]                       any export, all providers, three rounds or more (for a profiler)
 // bench smoke                                      a few MB end to end, for CI (checks, not timings)
 CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
 string command = args.Length > 0 ? args[0] : "help";
@@ -42,8 +42,9 @@ switch (command)
         }
     case "read":
         {
-            // Any export, every provider and category, three rounds (for a profiler): bench read <dir>
-            for (int round = 0; round < 3; round++)
+            // Any export, every provider and category, three rounds or more (for a profiler): bench read <dir> [rounds]
+            int rounds = args.Length > 2 ? int.Parse(args[2]) : 3;
+            for (int round = 0; round < rounds; round++)
             {
                 var sw = Stopwatch.StartNew();
                 var reader = new ShareLogReader(new CollectingScanHost());

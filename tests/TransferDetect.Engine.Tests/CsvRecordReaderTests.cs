@@ -175,4 +175,75 @@ public class CsvRecordReaderTests
             Assert.Equal(bytes, copy.ToArray());
         }
     }
+    [Fact]
+    public void Rows_are_written_as_json_strings_that_hold_every_byte_of_their_fields()
+    {
+        // Quoted and unquoted fields full of what JSON escapes (quotes, backslashes, every control character) and what it
+        // does not (non-ASCII, a stray quote inside an unquoted field), each delimiter, LF and CRLF: every row is valid JSON,
+        // its values are the fields, its quotes are written \" (never \u0022: the claims read \"), and a CR before the line
+        // feed outside quotes is not kept.
+        var random = new Random(1537);
+        string[] pieces = { "a", "Z", "\"", "\\", "\\u0041", "\r", "\n", "\t", "\u0001", "\u001F", "\u007F", "\u00e9", "\u65e5", "\ud83d\ude00", " ", "{\"Operation\":\"SharingSet\"}", ",", ";" };
+        foreach (char delimiter in new[] { ',', '\t', ';' })
+        {
+            for (int round = 0; round < 200; round++)
+            {
+                int columns = random.Next(2, 5); // the delimiter is chosen from the header line
+                var text = new StringBuilder(string.Join(delimiter.ToString(), Enumerable.Range(0, columns).Select(c => "C" + c))).Append('\n');
+                var expected = new List<string[]>();
+                for (int row = 0; row < random.Next(1, 6); row++)
+                {
+                    var values = new string[columns];
+                    for (int c = 0; c < columns; c++)
+                    {
+                        bool quote = random.Next(3) > 0;
+                        var value = new StringBuilder();
+                        for (int k = random.Next(0, 12); k > 0; k--)
+                        {
+                            string piece = pieces[random.Next(pieces.Length)];
+                            // Unquoted fields hold no delimiter and no line break; a quote only past the first character.
+                            if (!quote && (piece.Contains(delimiter) || piece.Contains('\n') || (piece.Contains('"') && value.Length == 0))) continue;
+                            value.Append(piece);
+                        }
+                        values[c] = value.ToString();
+                        if (!quote && values[c].EndsWith('\r') && c == columns - 1) values[c] += "x"; // only the last field's CR is the line end's
+                        text.Append(c > 0 ? delimiter.ToString() : "").Append(quote ? "\"" + values[c].Replace("\"", "\"\"") + "\"" : values[c]);
+                    }
+                    text.Append(random.Next(2) == 0 ? "\n" : "\r\n");
+                    expected.Add(values);
+                }
+                var (rows, raw, issues, _) = Read(text.ToString());
+                Assert.Empty(issues);
+                Assert.Equal(expected.Count, rows.Count);
+                for (int r = 0; r < rows.Count; r++)
+                {
+                    for (int c = 0; c < columns; c++) Assert.Equal(expected[r][c], rows[r]["C" + c]);
+                    Assert.DoesNotContain("\\u0022", Encoding.UTF8.GetString(raw[r].Json.Span));
+                }
+            }
+        }
+    }
+    [Fact]
+    public void Quotes_that_fall_on_a_read_buffers_edge_are_read_as_doubled_or_closing()
+    {
+        // The reader takes 64 KiB at a time: a doubled quote split by the edge, or a closing quote as the last byte
+        // read, must still be told apart. Each shift moves the quotes one byte across the edge.
+        const int chunk = 1 << 16;
+        for (int shift = -4; shift <= 4; shift++)
+        {
+            string header = "A,B\n";
+            string pad = new string('p', chunk - header.Length - 1 + shift); // after the opening quote
+            foreach (string tail in new[] { "x\"\"y", "\"\"", "\"\"\"\"z" })
+            {
+                string value = pad + tail.Replace("\"\"", "\"");
+                string text = header + "\"" + pad + tail + "\",2\n\"last\"\"\",3\n";
+                var (rows, _, issues, _) = Read(text);
+                Assert.Empty(issues);
+                Assert.Equal(2, rows.Count);
+                Assert.Equal(value, rows[0]["A"]);
+                Assert.Equal("2", rows[0]["B"]);
+                Assert.Equal("last\"", rows[1]["A"]);
+            }
+        }
+    }
 }

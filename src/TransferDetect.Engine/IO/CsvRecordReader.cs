@@ -21,11 +21,6 @@ internal sealed class CsvRecordReader
 {
     private const int ChunkSize = 1 << 16;
     private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
-    /// <summary>
-    /// Quotes written \" rather than \u0022 (the default encoder's HTML-safe form): the claims read an
-    /// AuditData or Properties_d string's operation from its bytes only when no \u escape is there.
-    /// </summary>
-    private static readonly JsonWriterOptions WriterOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping, SkipValidation = true };
     private readonly Stream _stream;
     private readonly string _file;
     private readonly int _maxRecordBytes;
@@ -38,6 +33,7 @@ internal sealed class CsvRecordReader
     private bool _eof;
 
     private byte[] _field = new byte[4096];
+    private byte[] _row = new byte[4096];
     private int _fieldLength;
     private readonly List<(int Start, int Length)> _fields = new();
     private byte _delimiter = (byte)',';
@@ -81,7 +77,7 @@ internal sealed class CsvRecordReader
             }
         }
         _delimiter = ChooseDelimiter();
-        var header = ReadRow(out long headerLine, out _, out bool headerComplete, out bool headerOversized);
+        var header = ReadRow(json: false, out long headerLine, out _, out bool headerComplete, out bool headerOversized);
         if (header == 0 || !headerComplete || headerOversized)
         {
             _report(new ReadIssue(headerOversized ? ReadIssueKind.OversizedRecord : ReadIssueKind.NotJson, _file,
@@ -99,19 +95,13 @@ internal sealed class CsvRecordReader
             names[i] = unique;
         }
         Columns = names;
-        var encodedNames = Array.ConvertAll(names, n => JsonEncodedText.Encode(n, WriterOptions.Encoder));
-#if NET8_0_OR_GREATER
-        // One writer and one buffer for every row: reset, not cleared (a new writer per row zeroed its buffer each time).
-        var output = new ArrayBufferWriter<byte>(8192);
-        using var writer = new Utf8JsonWriter(output, WriterOptions);
-#else
-        var output = new MemoryStream(8192);
-#endif
+        // Each column's `"name":` once; a row is then its fields' text, already escaped for JSON by ReadRow, between them.
+        var prefixes = Array.ConvertAll(names, n => Encoding.UTF8.GetBytes("\"" + JsonEncodedText.Encode(n, JavaScriptEncoder.UnsafeRelaxedJsonEscaping) + "\":"));
         long number = 0;
         while (true)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            int count = ReadRow(out long line, out long offset, out bool complete, out bool oversized);
+            int count = ReadRow(json: true, out long line, out long offset, out bool complete, out bool oversized);
             if (count == 0 && complete) yield break; // end of file
             if (StreamFailed) yield break; // reported by Fill: the row was cut by the damaged stream
             number++;
@@ -138,52 +128,60 @@ internal sealed class CsvRecordReader
                 _report(new ReadIssue(ReadIssueKind.InvalidRecord, _file, $"the CSV row has {count} field(s) where the header has {names.Length}; it was skipped", line, offset, number));
                 continue;
             }
-#if NET8_0_OR_GREATER
-            output.ResetWrittenCount();
-            writer.Reset(output);
-            bool valid = WriteRow(writer, encodedNames, count);
-            if (valid) writer.Flush();
-#else
-            output.SetLength(0);
-            bool valid;
-            using (var rowWriter = new Utf8JsonWriter(output, WriterOptions))
-            {
-                valid = WriteRow(rowWriter, encodedNames, count);
-            }
-#endif
-            if (!valid)
+            if (!IsUtf8(_field, _fieldLength))
             {
                 BrokenRecords++;
                 _report(new ReadIssue(ReadIssueKind.InvalidRecord, _file, "the CSV row holds text that is not valid UTF-8; it was skipped", line, offset, number));
                 continue;
             }
             RecordCount++;
-#if NET8_0_OR_GREATER
-            yield return new RawRecord(output.WrittenMemory, number, line, offset);
-#else
-            yield return new RawRecord(new ReadOnlyMemory<byte>(output.GetBuffer(), 0, (int)output.Length), number, line, offset);
-#endif
+            yield return new RawRecord(WriteRow(prefixes, count), number, line, offset);
         }
     }
 
-    /// <summary>The row as one JSON object of strings; false when a field is not UTF-8 (the object is then left unfinished).</summary>
-    private bool WriteRow(Utf8JsonWriter writer, JsonEncodedText[] encodedNames, int count)
+    /// <summary>
+    /// The row as one JSON object of strings: each column's prefix, then its field's text, which ReadRow has
+    /// already escaped (quotes and backslashes as \" and \\, control characters as \n, \u001F, ...).
+    /// </summary>
+    private ReadOnlyMemory<byte> WriteRow(byte[][] prefixes, int count)
     {
-        writer.WriteStartObject();
+        int size = 2 + _fieldLength;
+        for (int i = 0; i < count; i++) size += prefixes[i].Length + 3;
+        if (_row.Length < size) _row = new byte[Math.Max(size, _row.Length * 2)];
+        var row = _row;
+        int at = 0;
+        row[at++] = (byte)'{';
         for (int i = 0; i < count; i++)
         {
-            try
-            {
-                StrictUtf8.GetCharCount(_field, _fields[i].Start, _fields[i].Length);
-                writer.WriteString(encodedNames[i], new ReadOnlySpan<byte>(_field, _fields[i].Start, _fields[i].Length));
-            }
-            catch (Exception e) when (e is ArgumentException || e is DecoderFallbackException)
-            {
-                return false;
-            }
+            if (i > 0) row[at++] = (byte)',';
+            var prefix = prefixes[i];
+            Buffer.BlockCopy(prefix, 0, row, at, prefix.Length);
+            at += prefix.Length;
+            row[at++] = (byte)'"';
+            var (start, length) = _fields[i];
+            Buffer.BlockCopy(_field, start, row, at, length);
+            at += length;
+            row[at++] = (byte)'"';
         }
-        writer.WriteEndObject();
-        return true;
+        row[at++] = (byte)'}';
+        return new ReadOnlyMemory<byte>(row, 0, at);
+    }
+
+    private static bool IsUtf8(byte[] text, int length)
+    {
+#if NET8_0_OR_GREATER
+        return System.Text.Unicode.Utf8.IsValid(new ReadOnlySpan<byte>(text, 0, length));
+#else
+        try
+        {
+            StrictUtf8.GetCharCount(text, 0, length);
+            return true;
+        }
+        catch (DecoderFallbackException)
+        {
+            return false;
+        }
+#endif
     }
 
     /// <summary>Does the text at <paramref name="start"/> begin with Export-Csv's <c>#TYPE </c> line?</summary>
@@ -211,11 +209,46 @@ internal sealed class CsvRecordReader
         return (byte)',';
     }
 
+#if NET8_0_OR_GREATER
+    // Where a run of ordinary bytes ends. In a row (json) also at what JSON escapes: a quote, a backslash, a control character.
+    private static readonly System.Buffers.SearchValues<byte> QuotedStops = System.Buffers.SearchValues.Create("\"\n"u8);
+    private static readonly System.Buffers.SearchValues<byte> QuotedJsonStops = System.Buffers.SearchValues.Create(JsonStops(""));
+    private System.Buffers.SearchValues<byte>? _plainStops;
+    private System.Buffers.SearchValues<byte>? _plainJsonStops;
+
+    private static byte[] JsonStops(string more)
+    {
+        var stops = new List<byte> { (byte)'"', (byte)'\\' };
+        for (int b = 0; b < 0x20; b++) stops.Add((byte)b);
+        foreach (char c in more) stops.Add((byte)c);
+        return stops.ToArray();
+    }
+#endif
+
+    /// <summary>The length of the run of bytes at the start of <paramref name="rest"/> that are copied as they are (-1: all of them).</summary>
+    private int Run(ReadOnlySpan<byte> rest, bool quoted, bool json)
+    {
+#if NET8_0_OR_GREATER
+        if (quoted) return rest.IndexOfAny(json ? QuotedJsonStops : QuotedStops);
+        _plainStops ??= System.Buffers.SearchValues.Create(new[] { _delimiter, (byte)'\n', (byte)'\r', (byte)'"' });
+        _plainJsonStops ??= System.Buffers.SearchValues.Create(JsonStops(((char)_delimiter).ToString()));
+        return rest.IndexOfAny(json ? _plainJsonStops : _plainStops);
+#else
+        for (int i = 0; i < rest.Length; i++)
+        {
+            byte b = rest[i];
+            if (b == (byte)'"' || b == (byte)'\n' || (json && (b == (byte)'\\' || b < 0x20)) || (!quoted && (b == _delimiter || b == (byte)'\r'))) return i;
+        }
+        return -1;
+#endif
+    }
+
     /// <summary>
     /// Reads one row into <see cref="_fields"/>; returns the number of fields (0 at the end of the file).
+    /// With <paramref name="json"/> each field's text is kept escaped for a JSON string (the header's names are kept as they are).
     /// <paramref name="complete"/> is false when the file ends inside a quoted field.
     /// </summary>
-    private int ReadRow(out long line, out long offset, out bool complete, out bool oversized)
+    private int ReadRow(bool json, out long line, out long offset, out bool complete, out bool oversized)
     {
         _fields.Clear();
         _fieldLength = 0;
@@ -227,6 +260,8 @@ internal sealed class CsvRecordReader
         int fieldStart = 0;
         bool quoted = false;
         bool afterQuote = false;
+        // Where the field's text ended after a carriage return outside quotes: at the line feed that follows, the CR is dropped.
+        int afterCr = -1, crLength = 0;
         while (true)
         {
             if (_pos >= _end && !Fill())
@@ -235,23 +270,23 @@ internal sealed class CsvRecordReader
                 _fields.Add((fieldStart, _fieldLength - fieldStart));
                 return _fields.Count;
             }
-            // Runs of ordinary bytes are copied at once; the byte-by-byte code below handles what ends them.
-            var rest = new ReadOnlySpan<byte>(_chunk, _pos, _end - _pos);
-            if (quoted)
+            if (quoted && json)
             {
-                int run = rest.IndexOf((byte)'"');
-                if (run != 0)
+                // The usual case, a quoted field of JSON text (AuditData): each doubled quote becomes \" in place, in this loop.
+                if (QuotedRun(ref oversized))
                 {
-                    if (run < 0) run = rest.Length;
-                    _line += CountLineFeeds(rest.Slice(0, run));
-                    AppendRange(rest.Slice(0, run), ref oversized);
-                    _pos += run;
+                    quoted = false;
+                    afterQuote = true;
                     continue;
                 }
+                // Stopped at the chunk's end (read on), or at a quote that is its last byte (the byte-by-byte code reads on).
+                if (_pos >= _end) continue;
             }
-            else if (!afterQuote)
+            // Runs of ordinary bytes are copied at once; the byte-by-byte code below handles what ends them.
+            if (!afterQuote)
             {
-                int run = rest.IndexOfAny(_delimiter, (byte)'\n', (byte)'"');
+                var rest = new ReadOnlySpan<byte>(_chunk, _pos, _end - _pos);
+                int run = Run(rest, quoted, json);
                 if (run != 0)
                 {
                     if (run < 0) run = rest.Length;
@@ -269,7 +304,7 @@ internal sealed class CsvRecordReader
                     if (_pos < _end && _chunk[_pos] == (byte)'"')
                     {
                         _pos++;
-                        Append(b, ref oversized);
+                        Append(b, json, ref oversized);
                     }
                     else
                     {
@@ -280,7 +315,7 @@ internal sealed class CsvRecordReader
                 else
                 {
                     if (b == (byte)'\n') _line++;
-                    Append(b, ref oversized);
+                    Append(b, json, ref oversized);
                 }
                 continue;
             }
@@ -294,7 +329,7 @@ internal sealed class CsvRecordReader
             {
                 _line++;
                 int length = _fieldLength - fieldStart;
-                if (length > 0 && _field[_fieldLength - 1] == (byte)'\r' && !afterQuote) length--;
+                if (afterCr == _fieldLength && afterCr - crLength >= fieldStart && !afterQuote) length -= crLength;
                 _fields.Add((fieldStart, length));
                 return _fields.Count;
             }
@@ -308,8 +343,93 @@ internal sealed class CsvRecordReader
             }
             else
             {
-                Append(b, ref oversized);
+                int before = _fieldLength;
+                Append(b, json, ref oversized);
+                if (b == (byte)'\r')
+                {
+                    afterCr = _fieldLength;
+                    crLength = _fieldLength - before;
+                }
             }
+        }
+    }
+
+    /// <summary>
+    /// Reads a quoted field (in a row: escaped for JSON) from the chunk: runs of ordinary bytes copied at once, a doubled
+    /// quote written \", what JSON escapes escaped. True at the closing quote (read); false where it stopped without
+    /// one: at the chunk's end, or at a quote that is the chunk's last byte (whether it is doubled is in the next chunk).
+    /// </summary>
+    private bool QuotedRun(ref bool oversized)
+    {
+        while (_pos < _end)
+        {
+            var rest = new ReadOnlySpan<byte>(_chunk, _pos, _end - _pos);
+            int run = Run(rest, quoted: true, json: true);
+            if (run < 0) run = rest.Length;
+            if (run > 0)
+            {
+                AppendRange(rest.Slice(0, run), ref oversized);
+                _pos += run;
+                if (_pos == _end) return false;
+            }
+            byte b = _chunk[_pos];
+            if (b == (byte)'"')
+            {
+                if (_pos + 1 == _end) return false;
+                if (_chunk[_pos + 1] != (byte)'"')
+                {
+                    _pos++;
+                    return true;
+                }
+                _pos += 2;
+            }
+            else
+            {
+                if (b == (byte)'\n') _line++;
+                _pos++;
+            }
+            Append(b, json: true, ref oversized);
+        }
+        return false;
+    }
+
+    /// <summary>One byte of a field; with <paramref name="json"/> as a JSON string holds it (\" \\ \n \u001F ...).</summary>
+    private void Append(byte b, bool json, ref bool oversized)
+    {
+        if (!json || (b >= 0x20 && b != (byte)'"' && b != (byte)'\\'))
+        {
+            Append(b, ref oversized);
+            return;
+        }
+        Append((byte)'\\', ref oversized);
+        switch (b)
+        {
+            case (byte)'"':
+            case (byte)'\\':
+                Append(b, ref oversized);
+                break;
+            case (byte)'\n':
+                Append((byte)'n', ref oversized);
+                break;
+            case (byte)'\r':
+                Append((byte)'r', ref oversized);
+                break;
+            case (byte)'\t':
+                Append((byte)'t', ref oversized);
+                break;
+            case (byte)'\b':
+                Append((byte)'b', ref oversized);
+                break;
+            case (byte)'\f':
+                Append((byte)'f', ref oversized);
+                break;
+            default:
+                Append((byte)'u', ref oversized);
+                Append((byte)'0', ref oversized);
+                Append((byte)'0', ref oversized);
+                Append((byte)"0123456789ABCDEF"[b >> 4], ref oversized);
+                Append((byte)"0123456789ABCDEF"[b & 15], ref oversized);
+                break;
         }
     }
 
@@ -330,20 +450,6 @@ internal sealed class CsvRecordReader
         }
         bytes.Slice(0, n).CopyTo(new Span<byte>(_field, _fieldLength, n));
         _fieldLength += n;
-    }
-
-    private static int CountLineFeeds(ReadOnlySpan<byte> bytes)
-    {
-#if NET8_0_OR_GREATER
-        return bytes.Count((byte)'\n');
-#else
-        int count = 0;
-        foreach (byte b in bytes)
-        {
-            if (b == (byte)'\n') count++;
-        }
-        return count;
-#endif
     }
 
     private void Append(byte b, ref bool oversized)
