@@ -80,12 +80,14 @@ internal delegate AwsGrantSet? AwsGrantExtractor(JsonElement requestParameters, 
 /// <summary>What the byte-level look at a record's eventName says, before any parsing.</summary>
 internal enum EventNameFilter
 {
-    /// <summary>No unescaped eventName key was found, or its value could not be read: parse the record.</summary>
+    /// <summary>The bytes <c>ventName"</c> occur, but no eventName key's value could be read: look further.</summary>
     Undecided,
     /// <summary>Every eventName key in the record names an operation outside the catalogue: skip it.</summary>
     NotInCatalogue,
     /// <summary>An eventName key names a catalogue operation: parse the record.</summary>
     InCatalogue,
+    /// <summary>The bytes <c>ventName"</c> occur nowhere in the record (no eventName key written plainly, at any depth): one search told it.</summary>
+    NoKey,
 }
 
 /// <summary>The operations a reader looks for, matched against raw bytes without allocating.</summary>
@@ -208,7 +210,7 @@ internal sealed class AwsShareCatalog
         while (true)
         {
             int at = IO.ByteSearch.IndexOf(json.Slice(from), "ventName\""u8);
-            if (at < 0) return sawKey ? EventNameFilter.NotInCatalogue : EventNameFilter.Undecided;
+            if (at < 0) return sawKey ? EventNameFilter.NotInCatalogue : from == 0 ? EventNameFilter.NoKey : EventNameFilter.Undecided;
             at += from;
             from = at + 9;
             if (at < 2 || json[at - 2] != (byte)'"' || (json[at - 1] != (byte)'e' && json[at - 1] != (byte)'E')) continue;

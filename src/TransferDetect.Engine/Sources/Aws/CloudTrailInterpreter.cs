@@ -53,6 +53,8 @@ internal sealed class CloudTrailInterpreter : ShareInterpreter
                 return HasEventSource(json, key) ? RecordClaim.Skip : RecordClaim.NotMine;
             case EventNameFilter.InCatalogue:
                 return RecordClaim.Candidate;
+            case EventNameFilter.NoKey:
+                return RecordClaim.NotMine;
             default:
                 // No readable eventName value: a record with the key (escaped value, odd spacing) is parsed,
                 // unless every such key holds an object, as the Azure Activity Log's eventName {value, localizedValue} does.
