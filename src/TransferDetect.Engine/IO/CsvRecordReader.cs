@@ -270,10 +270,10 @@ internal sealed class CsvRecordReader
                 _fields.Add((fieldStart, _fieldLength - fieldStart));
                 return _fields.Count;
             }
-            if (quoted && json)
+            if (quoted)
             {
-                // The usual case, a quoted field of JSON text (AuditData): each doubled quote becomes \" in place, in this loop.
-                if (QuotedRun(ref oversized))
+                // A quoted field (in a row, usually AuditData's JSON text: each doubled quote becomes \" in place) is read in this loop.
+                if (QuotedRun(json, ref oversized))
                 {
                     quoted = false;
                     afterQuote = true;
@@ -283,10 +283,10 @@ internal sealed class CsvRecordReader
                 if (_pos >= _end) continue;
             }
             // Runs of ordinary bytes are copied at once; the byte-by-byte code below handles what ends them.
-            if (!afterQuote)
+            if (!quoted && !afterQuote)
             {
                 var rest = new ReadOnlySpan<byte>(_chunk, _pos, _end - _pos);
-                int run = Run(rest, quoted, json);
+                int run = Run(rest, quoted: false, json);
                 if (run != 0)
                 {
                     if (run < 0) run = rest.Length;
@@ -298,24 +298,17 @@ internal sealed class CsvRecordReader
             byte b = _chunk[_pos++];
             if (quoted)
             {
-                if (b == (byte)'"')
+                // Only a quote that was the chunk's last byte gets here: the next chunk tells whether it is doubled.
+                if (_pos >= _end) Fill();
+                if (_pos < _end && _chunk[_pos] == (byte)'"')
                 {
-                    if (_pos >= _end) Fill();
-                    if (_pos < _end && _chunk[_pos] == (byte)'"')
-                    {
-                        _pos++;
-                        Append(b, json, ref oversized);
-                    }
-                    else
-                    {
-                        quoted = false;
-                        afterQuote = true;
-                    }
+                    _pos++;
+                    Append(b, json, ref oversized);
                 }
                 else
                 {
-                    if (b == (byte)'\n') _line++;
-                    Append(b, json, ref oversized);
+                    quoted = false;
+                    afterQuote = true;
                 }
                 continue;
             }
@@ -355,16 +348,16 @@ internal sealed class CsvRecordReader
     }
 
     /// <summary>
-    /// Reads a quoted field (in a row: escaped for JSON) from the chunk: runs of ordinary bytes copied at once, a doubled
-    /// quote written \", what JSON escapes escaped. True at the closing quote (read); false where it stopped without
+    /// Reads a quoted field from the chunk: runs of ordinary bytes copied at once, a doubled quote kept as one (in a row,
+    /// written \"), what JSON escapes escaped (in a row). True at the closing quote (read); false where it stopped without
     /// one: at the chunk's end, or at a quote that is the chunk's last byte (whether it is doubled is in the next chunk).
     /// </summary>
-    private bool QuotedRun(ref bool oversized)
+    private bool QuotedRun(bool json, ref bool oversized)
     {
         while (_pos < _end)
         {
             var rest = new ReadOnlySpan<byte>(_chunk, _pos, _end - _pos);
-            int run = Run(rest, quoted: true, json: true);
+            int run = Run(rest, quoted: true, json);
             if (run < 0) run = rest.Length;
             if (run > 0)
             {
@@ -388,7 +381,7 @@ internal sealed class CsvRecordReader
                 if (b == (byte)'\n') _line++;
                 _pos++;
             }
-            Append(b, json: true, ref oversized);
+            Append(b, json, ref oversized);
         }
         return false;
     }
@@ -401,36 +394,29 @@ internal sealed class CsvRecordReader
             Append(b, ref oversized);
             return;
         }
-        Append((byte)'\\', ref oversized);
-        switch (b)
+        byte letter = b switch
         {
-            case (byte)'"':
-            case (byte)'\\':
-                Append(b, ref oversized);
-                break;
-            case (byte)'\n':
-                Append((byte)'n', ref oversized);
-                break;
-            case (byte)'\r':
-                Append((byte)'r', ref oversized);
-                break;
-            case (byte)'\t':
-                Append((byte)'t', ref oversized);
-                break;
-            case (byte)'\b':
-                Append((byte)'b', ref oversized);
-                break;
-            case (byte)'\f':
-                Append((byte)'f', ref oversized);
-                break;
-            default:
-                Append((byte)'u', ref oversized);
-                Append((byte)'0', ref oversized);
-                Append((byte)'0', ref oversized);
-                Append((byte)"0123456789ABCDEF"[b >> 4], ref oversized);
-                Append((byte)"0123456789ABCDEF"[b & 15], ref oversized);
-                break;
+            (byte)'"' => (byte)'"',
+            (byte)'\\' => (byte)'\\',
+            (byte)'\n' => (byte)'n',
+            (byte)'\r' => (byte)'r',
+            (byte)'\t' => (byte)'t',
+            (byte)'\b' => (byte)'b',
+            (byte)'\f' => (byte)'f',
+            _ => 0,
+        };
+        Append((byte)'\\', ref oversized);
+        if (letter != 0)
+        {
+            Append(letter, ref oversized);
+            return;
         }
+        const string Hex = "0123456789ABCDEF";
+        Append((byte)'u', ref oversized);
+        Append((byte)'0', ref oversized);
+        Append((byte)'0', ref oversized);
+        Append((byte)Hex[b >> 4], ref oversized);
+        Append((byte)Hex[b & 15], ref oversized);
     }
 
     private void AppendRange(ReadOnlySpan<byte> bytes, ref bool oversized)
