@@ -5,6 +5,7 @@ using TransferDetect.Bench;
 using TransferDetect.Engine.Sources;
 using TransferDetect.Engine.Detection;
 using TransferDetect.Engine.Hosting;
+using TransferDetect.Engine.Internal;
 using TransferDetect.Engine.Sources.Aws;
 
 // bench generate <dir> <size e.g. 300MB> [seed]   writes a CloudTrail delivery tree
@@ -12,6 +13,7 @@ using TransferDetect.Engine.Sources.Aws;
 // bench providers <dir> <size per provider>        Azure, M365 (CSV) and GCP exports: decompression vs. scan
 // bench read <dir> [rounds]                       any export, all providers, three rounds or more (for a profiler)
 // bench smoke                                      a few MB end to end, for CI (checks, not timings)
+// bench byte-ranks <dir>                           the rank table Needle picks its rare bytes with, from the log files under <dir>
 CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
 string command = args.Length > 0 ? args[0] : "help";
 switch (command)
@@ -64,6 +66,9 @@ switch (command)
         return 0;
     case "in-memory":
         Components.RunInMemory(args[1]);
+        return 0;
+    case "byte-ranks":
+        ByteRanks(args[1]);
         return 0;
     case "smoke":
         string dir = Path.Combine(Path.GetTempPath(), "transferdetect-bench-smoke-" + Environment.ProcessId);
@@ -203,6 +208,16 @@ static int Once(string dir, bool scan)
 // The semantics of Get-SnapshotShareEvent: the snapshot category, every provider recognised by content.
 static ShareLogReaderOptions SnapshotScan(int threads = 0) =>
     new() { MaxParallelFiles = threads, Categories = new[] { TransferDetect.Engine.Model.ShareCategory.Snapshot } };
+
+// The table of IO/Needle.cs (Needle.Ranks), from the log files under dir.
+static void ByteRanks(string dir)
+{
+    var rank = BenchAccess.ByteRanks(dir);
+    for (int row = 0; row < 256; row += 16)
+    {
+        Console.WriteLine("        " + string.Join(", ", rank.Skip(row).Take(16)) + ",");
+    }
+}
 
 static long ParseSize(string s)
 {

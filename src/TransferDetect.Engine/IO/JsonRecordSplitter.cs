@@ -93,7 +93,7 @@ internal sealed class JsonRecordSplitter
     private KeyState _keyState;
     private bool _keyIsWrapper;
 
-    private readonly byte[][] _quotedWrapperKeys;
+    private readonly Needle[] _quotedWrapperKeys;
     private readonly int _longestQuotedKey;
 #if NET8_0_OR_GREATER
     private readonly bool _fast;
@@ -111,11 +111,11 @@ internal sealed class JsonRecordSplitter
         _stream = stream;
         _file = file;
         _wrapperKeys = new byte[wrapperKeys.Count][];
-        _quotedWrapperKeys = new byte[wrapperKeys.Count][];
+        _quotedWrapperKeys = new Needle[wrapperKeys.Count];
         for (int i = 0; i < wrapperKeys.Count; i++)
         {
             _wrapperKeys[i] = Encoding.UTF8.GetBytes(wrapperKeys[i]);
-            _quotedWrapperKeys[i] = Encoding.UTF8.GetBytes("\"" + wrapperKeys[i] + "\"");
+            _quotedWrapperKeys[i] = new Needle(Encoding.UTF8.GetBytes("\"" + wrapperKeys[i] + "\""));
             _longestQuotedKey = Math.Max(_longestQuotedKey, _quotedWrapperKeys[i].Length);
         }
         _maxRecordBytes = Math.Max(1024, maxRecordBytes);
@@ -652,7 +652,7 @@ internal sealed class JsonRecordSplitter
         var region = new ReadOnlySpan<byte>(_buf, start, _end - start);
         foreach (var key in _quotedWrapperKeys)
         {
-            if (region.IndexOf(key) >= 0) return false;
+            if (key.In(region)) return false;
         }
         _keyFreeUntil = _base + _end;
         return true;

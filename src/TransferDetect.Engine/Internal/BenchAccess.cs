@@ -16,6 +16,9 @@ public static class BenchAccess
 
     private static Stream InMemory(byte[] json) => new MemoryStream(json, writable: false);
 
+    /// <summary>The rank table <see cref="Needle"/> picks its rare bytes with, computed from the log files under dir.</summary>
+    public static byte[] ByteRanks(string dir) => Needle.RanksOf(dir);
+
     public static long OpenAndRead(string path)
     {
         using var s = LogFileOpener.Open(path);
@@ -97,5 +100,39 @@ public static class BenchAccess
         {
             yield return CloudTrailHeader.Read(r.Json.Span, AwsShareCatalog.Snapshots).OperationIndex;
         }
+    }
+
+    /// <summary>Where each record of the text is (start, length), split once, for timing what is done per record.</summary>
+    public static List<(int Start, int Length)> RecordRanges(byte[] json)
+    {
+        var ranges = new List<(int, int)>();
+        foreach (var r in NewSplitter(InMemory(json), "bench").Records(CancellationToken.None))
+        {
+            ranges.Add(((int)r.Offset, r.Json.Length));
+        }
+        return ranges;
+    }
+
+    /// <summary>
+    /// Every <c>ventName"</c> of every record, as the prefilter looks for them: with <see cref="Needle"/> (its two rarest
+    /// bytes first) or with the runtime's <c>IndexOf</c> (the first and last bytes, as this project's search did before).
+    /// </summary>
+    public static int CountEventNameKeys(byte[] json, List<(int Start, int Length)> records, bool rarest)
+    {
+        var needle = AwsShareCatalog.EventNameKey;
+        var bytes = needle.Bytes;
+        int n = 0;
+        foreach (var (start, length) in records)
+        {
+            var record = new System.ReadOnlySpan<byte>(json, start, length);
+            while (true)
+            {
+                int at = rarest ? needle.IndexOf(record) : System.MemoryExtensions.IndexOf(record, bytes);
+                if (at < 0) break;
+                n++;
+                record = record.Slice(at + bytes.Length);
+            }
+        }
+        return n;
     }
 }

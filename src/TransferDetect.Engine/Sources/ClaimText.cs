@@ -22,6 +22,9 @@ internal enum OperationValues
 /// </summary>
 internal static class ClaimText
 {
+    /// <summary>A \u escape: a key or a letter may be written with one, so the byte tests cannot judge the record.</summary>
+    public static readonly IO.Needle UnicodeEscape = new("\\u"u8);
+
     /// <summary>Does the text hold the lower-case ASCII <paramref name="lowerNeedle"/> in any ASCII case? No allocation.</summary>
     public static bool ContainsIgnoringCase(ReadOnlySpan<byte> text, ReadOnlySpan<byte> lowerNeedle)
     {

@@ -49,7 +49,7 @@ internal sealed class AwsShareOperation
     /// <summary>Is <paramref name="name"/> (UTF-8) this operation: its name, or its name and a version suffix when it takes one?</summary>
     public bool Matches(ReadOnlySpan<byte> name, byte[] utf8Name)
     {
-        if (name.Length == utf8Name.Length) return IO.ByteSearch.Same(name, utf8Name);
+        if (name.Length == utf8Name.Length) return IO.Needle.Same(name, utf8Name);
         return VersionSuffix && name.Length > utf8Name.Length && name.StartsWith(utf8Name) && IsVersionSuffix(name.Slice(utf8Name.Length));
     }
 
@@ -209,7 +209,7 @@ internal sealed class AwsShareCatalog
         int from = 0;
         while (true)
         {
-            int at = IO.ByteSearch.IndexOf(json.Slice(from), "ventName\""u8);
+            int at = EventNameKey.IndexOf(json.Slice(from));
             if (at < 0) return sawKey ? EventNameFilter.NotInCatalogue : from == 0 ? EventNameFilter.NoKey : EventNameFilter.Undecided;
             at += from;
             from = at + 9;
@@ -228,6 +228,9 @@ internal sealed class AwsShareCatalog
             sawKey = true;
         }
     }
+
+    /// <summary>The eventName key without its first quote and letter (either case of the e is checked where it is found).</summary>
+    internal static readonly IO.Needle EventNameKey = new("ventName\""u8);
 
     private static bool IsSpace(byte b) => b == (byte)' ' || b == (byte)'\t' || b == (byte)'\r' || b == (byte)'\n';
 

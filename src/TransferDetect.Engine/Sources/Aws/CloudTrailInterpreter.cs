@@ -76,17 +76,19 @@ internal sealed class CloudTrailInterpreter : ShareInterpreter
         if (key > 0)
         {
             int from = Math.Max(0, key - Window);
-            if (ByteSearch.IndexOf(json.Slice(from, key - from), "ventSource\""u8) >= 0) return true;
+            if (EventSourceKey.In(json.Slice(from, key - from))) return true;
         }
-        return ByteSearch.IndexOf(json, "ventSource\""u8) >= 0;
+        return EventSourceKey.In(json);
     }
+
+    private static readonly Needle EventSourceKey = new("ventSource\""u8);
 
     private static bool HasEventNameNotAnObject(ReadOnlySpan<byte> json)
     {
         int from = 0;
         while (true)
         {
-            int at = ByteSearch.IndexOf(json.Slice(from), "ventName\""u8);
+            int at = AwsShareCatalog.EventNameKey.IndexOf(json.Slice(from));
             if (at < 0) return false;
             int i = from + at + 9;
             from = i;

@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Text.Json;
 using TransferDetect.Engine.Hosting;
+using TransferDetect.Engine.IO;
 using TransferDetect.Engine.Model;
 
 namespace TransferDetect.Engine.Sources.Azure;
@@ -44,9 +45,8 @@ internal sealed class AzureActivityInterpreter : ShareInterpreter
     /// </summary>
     public override RecordClaim Claim(ReadOnlySpan<byte> json)
     {
-        bool marked = json.IndexOf("\"operationName\""u8) >= 0 || json.IndexOf("\"OperationNameValue\""u8) >= 0 ||
-            json.IndexOf("\"OperationName\""u8) >= 0 || json.IndexOf("\"operationname\""u8) >= 0 ||
-            (json.IndexOf("\"evt\""u8) >= 0 && json.IndexOf("\"resourceId\""u8) >= 0);
+        bool marked = Keys.OperationName.In(json) || Keys.OperationNameValue.In(json) || Keys.PascalOperationName.In(json) ||
+            Keys.LowerOperationName.In(json) || (Keys.Evt.In(json) && Keys.ResourceId.In(json));
         if (!marked) return RecordClaim.NotMine;
         var values = ReadOperationValues(json);
         if (values == OperationValues.MaybeShare) return RecordClaim.Candidate;
@@ -56,11 +56,10 @@ internal sealed class AzureActivityInterpreter : ShareInterpreter
             {
                 if (ClaimText.ContainsIgnoringCase(json, needle)) return RecordClaim.Candidate;
             }
-            if (json.IndexOf("\\u"u8) >= 0 || json.IndexOf("\\/"u8) >= 0) return RecordClaim.Candidate;
+            if (ClaimText.UnicodeEscape.In(json) || Keys.EscapedSlash.In(json)) return RecordClaim.Candidate;
         }
-        bool activityLog = json.IndexOf("\"resultType\""u8) >= 0 || json.IndexOf("\"eventDataId\""u8) >= 0 ||
-            json.IndexOf("\"EventDataId\""u8) >= 0 || json.IndexOf("\"ActivityStatusValue\""u8) >= 0 ||
-            json.IndexOf("\"OperationNameValue\""u8) >= 0 || json.IndexOf("\"evt\""u8) >= 0;
+        bool activityLog = Keys.ResultType.In(json) || Keys.EventDataId.In(json) || Keys.PascalEventDataId.In(json) ||
+            Keys.ActivityStatusValue.In(json) || Keys.OperationNameValue.In(json) || Keys.Evt.In(json);
         return activityLog ? RecordClaim.Skip : RecordClaim.Candidate;
     }
 
@@ -76,8 +75,7 @@ internal sealed class AzureActivityInterpreter : ShareInterpreter
     /// </summary>
     internal static OperationValues ReadOperationValues(ReadOnlySpan<byte> json)
     {
-        if (json.IndexOf("\\u"u8) >= 0 || json.IndexOf("\"evt\""u8) >= 0 ||
-            json.IndexOf("\"Operation\""u8) >= 0 || json.IndexOf("\"Operations\""u8) >= 0)
+        if (ClaimText.UnicodeEscape.In(json) || Keys.Evt.In(json) || Keys.M365Operation.In(json) || Keys.M365Operations.In(json))
         {
             return OperationValues.Unknown;
         }
@@ -87,7 +85,7 @@ internal sealed class AzureActivityInterpreter : ShareInterpreter
             int from = 0;
             while (true)
             {
-                int at = json.Slice(from).IndexOf(key);
+                int at = key.IndexOf(json.Slice(from));
                 if (at < 0) break;
                 int i = from + at + key.Length;
                 var one = OperationValueAt(json, i);
@@ -99,12 +97,25 @@ internal sealed class AzureActivityInterpreter : ShareInterpreter
         return found > 0 ? OperationValues.NoShare : OperationValues.Unknown;
     }
 
-    private static readonly byte[][] OperationKeys =
+    private static readonly Needle[] OperationKeys = { Keys.OperationName, Keys.OperationNameValue, Keys.PascalOperationName };
+
+    /// <summary>The keys the claim looks for, each searched by its rarest bytes.</summary>
+    private static class Keys
     {
-        "\"operationName\""u8.ToArray(),
-        "\"OperationNameValue\""u8.ToArray(),
-        "\"OperationName\""u8.ToArray(),
-    };
+        public static readonly Needle OperationName = new("\"operationName\""u8);
+        public static readonly Needle OperationNameValue = new("\"OperationNameValue\""u8);
+        public static readonly Needle PascalOperationName = new("\"OperationName\""u8);
+        public static readonly Needle LowerOperationName = new("\"operationname\""u8);
+        public static readonly Needle Evt = new("\"evt\""u8);
+        public static readonly Needle ResourceId = new("\"resourceId\""u8);
+        public static readonly Needle EscapedSlash = new("\\/"u8);
+        public static readonly Needle ResultType = new("\"resultType\""u8);
+        public static readonly Needle EventDataId = new("\"eventDataId\""u8);
+        public static readonly Needle PascalEventDataId = new("\"EventDataId\""u8);
+        public static readonly Needle ActivityStatusValue = new("\"ActivityStatusValue\""u8);
+        public static readonly Needle M365Operation = new("\"Operation\""u8);
+        public static readonly Needle M365Operations = new("\"Operations\""u8);
+    }
 
     /// <summary>The operation value after a key ending at <paramref name="i"/>.</summary>
     private static OperationValues OperationValueAt(ReadOnlySpan<byte> json, int i)

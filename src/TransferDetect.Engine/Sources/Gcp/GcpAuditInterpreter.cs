@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
 using System.Text.Json;
+using TransferDetect.Engine.IO;
 using TransferDetect.Engine.Model;
 
 namespace TransferDetect.Engine.Sources.Gcp;
@@ -36,18 +37,20 @@ internal sealed class GcpAuditInterpreter : ShareInterpreter
     /// </summary>
     public override RecordClaim Claim(ReadOnlySpan<byte> json)
     {
-        if (json.IndexOf("\"protoPayload\""u8) < 0) return RecordClaim.NotMine;
-        if (json.IndexOf("etIamPolic"u8) >= 0 ||
-            json.IndexOf("etIamPermissions"u8) >= 0 ||
-            json.IndexOf("TransferJob"u8) >= 0 ||
-            json.IndexOf("buckets.create"u8) >= 0 ||
-            json.IndexOf("accessChanges"u8) >= 0 ||
-            json.IndexOf("\\u"u8) >= 0)
+        if (!ProtoPayload.In(json)) return RecordClaim.NotMine;
+        foreach (var needle in CandidateNeedles)
         {
-            return RecordClaim.Candidate;
+            if (needle.In(json)) return RecordClaim.Candidate;
         }
-        return RecordClaim.Skip;
+        return ClaimText.UnicodeEscape.In(json) ? RecordClaim.Candidate : RecordClaim.Skip;
     }
+
+    private static readonly Needle ProtoPayload = new("\"protoPayload\""u8);
+
+    private static readonly Needle[] CandidateNeedles =
+    {
+        new("etIamPolic"u8), new("etIamPermissions"u8), new("TransferJob"u8), new("buckets.create"u8), new("accessChanges"u8),
+    };
 
     public override bool Recognizes(JsonElement record) => record.Prop("protoPayload").IsObject();
 

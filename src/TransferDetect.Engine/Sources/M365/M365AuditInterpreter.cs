@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Text.Json;
 using TransferDetect.Engine.Hosting;
+using TransferDetect.Engine.IO;
 using TransferDetect.Engine.Model;
 
 namespace TransferDetect.Engine.Sources.M365;
@@ -44,12 +45,8 @@ internal sealed class M365AuditInterpreter : ShareInterpreter
     /// </summary>
     public override RecordClaim Claim(ReadOnlySpan<byte> json)
     {
-        if (json.IndexOf("\"Operation\""u8) < 0 && json.IndexOf("\"Operations\""u8) < 0) return RecordClaim.NotMine;
-        if (json.IndexOf("\"Workload\""u8) < 0 && json.IndexOf("\"RecordType\""u8) < 0 && json.IndexOf("\"AuditData\""u8) < 0 &&
-            json.IndexOf("\"CreationTime\""u8) < 0 && json.IndexOf("\"CreationDate\""u8) < 0 && json.IndexOf("\"OfficeWorkload\""u8) < 0)
-        {
-            return RecordClaim.NotMine;
-        }
+        if (!OperationKeys[0].Key.In(json) && !OperationKeys[1].Key.In(json)) return RecordClaim.NotMine;
+        if (!AnyIn(AuditKeys, json)) return RecordClaim.NotMine;
         var values = ReadOperationValues(json);
         if (values == OperationValues.NoShare) return RecordClaim.Skip;
         if (values == OperationValues.MaybeShare) return RecordClaim.Candidate;
@@ -72,14 +69,14 @@ internal sealed class M365AuditInterpreter : ShareInterpreter
     /// </summary>
     internal static OperationValues ReadOperationValues(ReadOnlySpan<byte> json)
     {
-        if (json.IndexOf("\\u"u8) >= 0) return OperationValues.Unknown;
+        if (ClaimText.UnicodeEscape.In(json)) return OperationValues.Unknown;
         int found = 0;
         foreach (var (key, escaped) in OperationKeys)
         {
             int from = 0;
             while (true)
             {
-                int at = json.Slice(from).IndexOf(key);
+                int at = key.IndexOf(json.Slice(from));
                 if (at < 0) break;
                 int i = from + at + key.Length;
                 if (!ClaimText.TakeColon(json, ref i, escaped) || !ClaimText.ReadPlainString(json, ref i, escaped, out var name)) return OperationValues.Unknown;
@@ -95,12 +92,28 @@ internal sealed class M365AuditInterpreter : ShareInterpreter
         return found > 0 ? OperationValues.NoShare : OperationValues.Unknown;
     }
 
-    private static readonly (byte[] Key, bool Escaped)[] OperationKeys =
+    private static readonly (Needle Key, bool Escaped)[] OperationKeys =
     {
-        ("\"Operation\""u8.ToArray(), false),
-        ("\"Operations\""u8.ToArray(), false),
-        ("\\\"Operation\\\""u8.ToArray(), true),
-        ("\\\"Operations\\\""u8.ToArray(), true),
+        (new("\"Operation\""u8), false),
+        (new("\"Operations\""u8), false),
+        (new("\\\"Operation\\\""u8), true),
+        (new("\\\"Operations\\\""u8), true),
+    };
+
+    private static bool AnyIn(Needle[] needles, ReadOnlySpan<byte> json)
+    {
+        foreach (var needle in needles)
+        {
+            if (needle.In(json)) return true;
+        }
+        return false;
+    }
+
+    /// <summary>Keys of which an audit record (a row of any export, or the API's record) has one.</summary>
+    private static readonly Needle[] AuditKeys =
+    {
+        new("\"Workload\""u8), new("\"RecordType\""u8), new("\"AuditData\""u8), new("\"CreationTime\""u8), new("\"CreationDate\""u8),
+        new("\"OfficeWorkload\""u8),
     };
 
     /// <summary>Lower-case fragments of which every sharing operation's name holds one.</summary>
@@ -314,12 +327,14 @@ internal sealed class M365AuditInterpreter : ShareInterpreter
         int at = 0;
         while (true)
         {
-            int k = json.Slice(at).IndexOf("\\u00"u8);
+            int k = EscapeOfLatin.IndexOf(json.Slice(at));
             if (k < 0) return false;
             at += k + 4;
             if (at < json.Length && json[at] >= (byte)'4' && json[at] <= (byte)'7') return true;
         }
     }
+
+    private static readonly Needle EscapeOfLatin = new("\\u00"u8);
 
     /// <summary>The fields of one audit record every event of it shares.</summary>
     private sealed class RecordFields
