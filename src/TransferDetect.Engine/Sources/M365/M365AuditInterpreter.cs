@@ -45,6 +45,7 @@ internal sealed class M365AuditInterpreter : ShareInterpreter
     /// </summary>
     public override RecordClaim Claim(ReadOnlySpan<byte> json)
     {
+        // "Operation" or "Operations" (the first two of OperationKeys, unescaped).
         if (!OperationKeys[0].Key.In(json) && !OperationKeys[1].Key.In(json)) return RecordClaim.NotMine;
         if (!AnyIn(AuditKeys, json)) return RecordClaim.NotMine;
         var values = ReadOperationValues(json);
