@@ -150,6 +150,16 @@ internal sealed class Needle
     /// <summary>Does <paramref name="haystack"/> hold the needle?</summary>
     public bool In(ReadOnlySpan<byte> haystack) => IndexOf(haystack) >= 0;
 
+    /// <summary>Does <paramref name="haystack"/> hold any of the needles?</summary>
+    public static bool AnyIn(Needle[] needles, ReadOnlySpan<byte> haystack)
+    {
+        foreach (var needle in needles)
+        {
+            if (needle.In(haystack)) return true;
+        }
+        return false;
+    }
+
     public override string ToString() => System.Text.Encoding.UTF8.GetString(_bytes);
 
     /// <summary>

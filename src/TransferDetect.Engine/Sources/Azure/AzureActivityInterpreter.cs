@@ -75,7 +75,8 @@ internal sealed class AzureActivityInterpreter : ShareInterpreter
     /// </summary>
     internal static OperationValues ReadOperationValues(ReadOnlySpan<byte> json)
     {
-        if (ClaimText.UnicodeEscape.In(json) || Keys.Evt.In(json) || Keys.M365Operation.In(json) || Keys.M365Operations.In(json))
+        if (ClaimText.UnicodeEscape.In(json) || Keys.Evt.In(json) || M365.M365AuditInterpreter.OperationKey.In(json) ||
+            M365.M365AuditInterpreter.OperationsKey.In(json))
         {
             return OperationValues.Unknown;
         }
@@ -113,8 +114,6 @@ internal sealed class AzureActivityInterpreter : ShareInterpreter
         public static readonly Needle EventDataId = new("\"eventDataId\""u8);
         public static readonly Needle PascalEventDataId = new("\"EventDataId\""u8);
         public static readonly Needle ActivityStatusValue = new("\"ActivityStatusValue\""u8);
-        public static readonly Needle M365Operation = new("\"Operation\""u8);
-        public static readonly Needle M365Operations = new("\"Operations\""u8);
     }
 
     /// <summary>The operation value after a key ending at <paramref name="i"/>.</summary>

@@ -38,11 +38,7 @@ internal sealed class GcpAuditInterpreter : ShareInterpreter
     public override RecordClaim Claim(ReadOnlySpan<byte> json)
     {
         if (!ProtoPayload.In(json)) return RecordClaim.NotMine;
-        foreach (var needle in CandidateNeedles)
-        {
-            if (needle.In(json)) return RecordClaim.Candidate;
-        }
-        return ClaimText.UnicodeEscape.In(json) ? RecordClaim.Candidate : RecordClaim.Skip;
+        return Needle.AnyIn(CandidateNeedles, json) || ClaimText.UnicodeEscape.In(json) ? RecordClaim.Candidate : RecordClaim.Skip;
     }
 
     private static readonly Needle ProtoPayload = new("\"protoPayload\""u8);

@@ -45,9 +45,8 @@ internal sealed class M365AuditInterpreter : ShareInterpreter
     /// </summary>
     public override RecordClaim Claim(ReadOnlySpan<byte> json)
     {
-        // "Operation" or "Operations" (the first two of OperationKeys, unescaped).
-        if (!OperationKeys[0].Key.In(json) && !OperationKeys[1].Key.In(json)) return RecordClaim.NotMine;
-        if (!AnyIn(AuditKeys, json)) return RecordClaim.NotMine;
+        if (!OperationKey.In(json) && !OperationsKey.In(json)) return RecordClaim.NotMine;
+        if (!Needle.AnyIn(AuditKeys, json)) return RecordClaim.NotMine;
         var values = ReadOperationValues(json);
         if (values == OperationValues.NoShare) return RecordClaim.Skip;
         if (values == OperationValues.MaybeShare) return RecordClaim.Candidate;
@@ -93,22 +92,16 @@ internal sealed class M365AuditInterpreter : ShareInterpreter
         return found > 0 ? OperationValues.NoShare : OperationValues.Unknown;
     }
 
+    /// <summary>The operation keys of an audit record (the Azure claim looks for them too: such a record is not its own).</summary>
+    internal static readonly Needle OperationKey = new("\"Operation\""u8), OperationsKey = new("\"Operations\""u8);
+
     private static readonly (Needle Key, bool Escaped)[] OperationKeys =
     {
-        (new("\"Operation\""u8), false),
-        (new("\"Operations\""u8), false),
+        (OperationKey, false),
+        (OperationsKey, false),
         (new("\\\"Operation\\\""u8), true),
         (new("\\\"Operations\\\""u8), true),
     };
-
-    private static bool AnyIn(Needle[] needles, ReadOnlySpan<byte> json)
-    {
-        foreach (var needle in needles)
-        {
-            if (needle.In(json)) return true;
-        }
-        return false;
-    }
 
     /// <summary>Keys of which an audit record (a row of any export, or the API's record) has one.</summary>
     private static readonly Needle[] AuditKeys =
