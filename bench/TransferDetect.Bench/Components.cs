@@ -73,7 +73,7 @@ internal static class Components
             best[key] = best.TryGetValue(key, out var b) ? Math.Min(b, t) : t;
             return best[key];
         }
-        var buffer = new byte[1 << 16];
+        var buffer = new byte[Inflate.BufferSize];
         double inflate = 0, verify = 0, scalar = 0, split = 0, claim = 0, header = 0, full = 0;
         for (int round = 0; round < 3; round++)
         {

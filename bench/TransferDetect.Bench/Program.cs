@@ -13,6 +13,7 @@ using TransferDetect.Engine.Sources.Aws;
 // bench providers <dir> <size per provider>        Azure, M365 (CSV) and GCP exports: decompression vs. scan
 // bench read <dir> [rounds]                       any export, all providers, three rounds or more (for a profiler)
 // bench smoke                                      a few MB end to end, for CI (checks, not timings)
+// bench inflate-buffers <dir> [rounds]            row (a) with reads of 16 KB to 4 MB: why (a) reads 256 KB at a time
 // bench byte-ranks <dir>                           the rank table Needle picks its rare bytes with, from the log files under <dir>
 CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
 string command = args.Length > 0 ? args[0] : "help";
@@ -67,6 +68,9 @@ switch (command)
     case "in-memory":
         Components.RunInMemory(args[1]);
         return 0;
+    case "inflate-buffers":
+        Inflate.CompareBufferSizes(args[1], args.Length > 2 ? int.Parse(args[2]) : 7);
+        return 0;
     case "byte-ranks":
         ByteRanks(args[1]);
         return 0;
@@ -114,14 +118,7 @@ static int Scan(string dir, int repeats, bool expectShares = false)
         {
             // (a) decompression only: the best .NET can inflate these files.
             var sw = Stopwatch.StartNew();
-            long inflated = 0;
-            Parallel.ForEach(files, new ParallelOptions { MaxDegreeOfParallelism = threads }, () => (new byte[1 << 16], 0L), (f, _, local) =>
-            {
-                using var gz = new GZipStream(File.OpenRead(f), CompressionMode.Decompress);
-                int n;
-                while ((n = gz.Read(local.Item1, 0, local.Item1.Length)) > 0) local.Item2 += n;
-                return local;
-            }, local => Interlocked.Add(ref inflated, local.Item2));
+            long inflated = Inflate.All(files, threads);
             double secondsA = sw.Elapsed.TotalSeconds;
             Keep($"(a) decompression only, {threads} thread(s)", secondsA);
             bytes = inflated;
@@ -179,14 +176,7 @@ static int Once(string dir, bool scan)
     long bytes = 0, records = 0, findings = 0;
     if (!scan)
     {
-        var files = Directory.GetFiles(dir, "*.json.gz", SearchOption.AllDirectories);
-        Parallel.ForEach(files, () => (new byte[1 << 16], 0L), (f, _, local) =>
-        {
-            using var gz = new GZipStream(File.OpenRead(f), CompressionMode.Decompress);
-            int n;
-            while ((n = gz.Read(local.Item1, 0, local.Item1.Length)) > 0) local.Item2 += n;
-            return local;
-        }, local => Interlocked.Add(ref bytes, local.Item2));
+        bytes = Inflate.All(Directory.GetFiles(dir, "*.json.gz", SearchOption.AllDirectories));
     }
     else
     {
