@@ -475,13 +475,14 @@ internal sealed class JsonRecordSplitter
     /// strings found with a prefix XOR; then only the brackets outside strings are visited. Returns true
     /// when a record has just ended at <c>_pos</c>; otherwise it stops where the byte-by-byte path must
     /// take over (fewer than 64 bytes left, top level reached, keys to watch, a newline in JSON lines).
+    /// Inside a record of an array, where nearly all blocks are, <see cref="ScanRecordBlocks"/> does the work.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private bool ScanBlocks()
     {
+        if (_inRecord && !(_lineMode && _recIsTop)) return ScanRecordBlocks();
         ulong prevInString = _inString ? ulong.MaxValue : 0UL;
         ulong prevEscaped = _escape ? 1UL : 0UL;
-        const ulong Even = 0x5555555555555555UL;
         // Locals, not fields, in the hot loop: the JIT keeps them in registers.
         byte[] buf = _buf;
         int pos = _pos;
@@ -491,153 +492,146 @@ internal sealed class JsonRecordSplitter
         bool inRecord = _inRecord;
         bool watchNewlines = _lineMode && inRecord && _recIsTop;
         int recDepth = _recDepth;
-        // The constants once, before the loop: in it the JIT loads each again for every block.
-        var quoteByte = Vector256.Create((byte)'"');
-        var backslashByte = Vector256.Create((byte)'\\');
-        var newlineByte = Vector256.Create((byte)'\n');
-        var openByte = Vector256.Create((byte)'{');
-        var closeByte = Vector256.Create((byte)'}');
-        var caseBit = Vector256.Create((byte)0x20);
+        var bytes = BlockBytes.Create();
         while (pos <= last)
         {
-            ulong quote, backslash, open, close, newline;
-            if (Vector256.IsHardwareAccelerated)
-            {
-                ref byte at = ref buf[pos];
-                var a = Vector256.LoadUnsafe(ref at);
-                var b = Vector256.LoadUnsafe(ref at, 32);
-                var lowerA = a | caseBit;
-                var lowerB = b | caseBit;
-                quote = Join(Vector256.Equals(a, quoteByte), Vector256.Equals(b, quoteByte));
-                open = Join(Vector256.Equals(lowerA, openByte), Vector256.Equals(lowerB, openByte));
-                close = Join(Vector256.Equals(lowerA, closeByte), Vector256.Equals(lowerB, closeByte));
-                // Backslashes and newlines are rare: one test for both, and their masks only when there are any.
-                var backslashA = Vector256.Equals(a, backslashByte);
-                var backslashB = Vector256.Equals(b, backslashByte);
-                var newlineA = Vector256.Equals(a, newlineByte);
-                var newlineB = Vector256.Equals(b, newlineByte);
-                if (((backslashA | backslashB) | (newlineA | newlineB)) == Vector256<byte>.Zero)
-                {
-                    backslash = newline = 0;
-                }
-                else
-                {
-                    backslash = Join(backslashA, backslashB);
-                    newline = Join(newlineA, newlineB);
-                }
-            }
-            else
-            {
-                Classify(ref buf[pos], out quote, out backslash, out open, out close, out newline);
-            }
+            bytes.Classify(ref buf[pos], out ulong quote, out ulong backslash, out ulong open, out ulong close, out ulong newline);
+            ulong escaped = EscapedQuotes(backslash, ref prevEscaped);
+            ulong inString = PrefixXor(quote & ~escaped) ^ prevInString;
 
-            ulong escaped = 0, nextPrevEscaped = 0;
-            if ((backslash | prevEscaped) != 0)
-            {
-                // Escapes are rare in CloudTrail; most blocks skip this.
-                ulong bs = backslash & ~prevEscaped;
-                ulong followsEscape = (bs << 1) | prevEscaped;
-                ulong oddStarts = bs & ~Even & ~followsEscape;
-                ulong sequencesOnEven = unchecked(oddStarts + bs);
-                nextPrevEscaped = sequencesOnEven < oddStarts ? 1UL : 0UL;
-                escaped = (Even ^ (sequencesOnEven << 1)) & followsEscape;
-                quote &= ~escaped;
-            }
-            ulong inString = PrefixXor(quote) ^ prevInString;
-
+            // Here: the outside of records, JSON lines, and the block where a record of an array begins.
             ulong events = (open | close) & ~inString;
-            if (!watchNewlines && inRecord)
+            if (watchNewlines) events |= newline;
+            while (events != 0)
             {
-                // Inside a record only the bracket that brings the depth back to the record's own can matter.
-                // When the block has too few closing brackets to get there, its brackets are counted, not visited.
-                int closeCount = BitOperations.PopCount(close & ~inString);
-                if (depth - closeCount > recDepth)
+                int p = BitOperations.TrailingZeroCount(events);
+                ulong bit = 1UL << p;
+                events &= events - 1;
+                if ((newline & bit) != 0)
                 {
-                    depth += BitOperations.PopCount(events) - 2 * closeCount;
+                    // A newline inside a JSON-lines record: the byte-by-byte path reports the cut line.
+                    Save(pos + p, depth, line + BitOperations.PopCount(newline & (bit - 1)), (inString & bit) != 0, (escaped & bit) != 0);
+                    return false;
                 }
-                else
+                if ((open & bit) != 0)
                 {
-                    // Otherwise each bracket moves the depth by one, without a branch on which it is; inside a
-                    // record the depth can only reach the record's own on a closing bracket.
-                    while (events != 0)
+                    if (!inRecord && ((depth == 1 && _topIsArray) || (depth == 2 && _inWrapperArray)) && buf[pos + p] == (byte)'{')
                     {
-                        int p = BitOperations.TrailingZeroCount(events);
-                        events &= events - 1;
-                        depth += (int)((open >> p) & 1) * 2 - 1;
-                        if (depth <= recDepth)
-                        {
-                            ulong bit = 1UL << p;
-                            _line = line + BitOperations.PopCount(newline & (bit - 1));
-                            _inString = false;
-                            _escape = false;
-                            _pos = pos + p + 1;
-                            _depth = depth;
-                            return true;
-                        }
+                        inRecord = true;
+                        _inRecord = true;
+                        _recIsTop = false;
+                        _recDiscard = false;
+                        _recStart = pos + p;
+                        _recDepth = depth;
+                        recDepth = depth;
+                        _recLine = line + BitOperations.PopCount(newline & (bit - 1));
+                        _recOffset = _base + pos + p;
                     }
+                    depth++;
+                    continue;
                 }
+                depth--;
+                bool recordEnded = inRecord && depth == recDepth;
+                if (!recordEnded && buf[pos + p] == (byte)']' && _inWrapperArray && depth == 1) _inWrapperArray = false;
+                if (recordEnded || depth <= 0)
+                {
+                    if (depth == 0) _topIsArray = false;
+                    Save(pos + p + 1, depth, line + BitOperations.PopCount(newline & (bit - 1)), inString: false, escape: false);
+                    return recordEnded;
+                }
+            }
+            line += BitOperations.PopCount(newline);
+            prevInString = (ulong)((long)inString >> 63);
+            pos += 64;
+            if (inRecord && !watchNewlines) break;
+        }
+        Save(pos, depth, line, prevInString != 0, prevEscaped != 0);
+        // A record of an array has just begun: the rest of it in the loop made for the inside of records.
+        return inRecord && !watchNewlines && ScanRecordBlocks();
+    }
+
+    /// <summary>
+    /// <see cref="ScanBlocks"/> inside a record of an array (not a JSON line), where all but a few blocks are:
+    /// only the bracket that brings the depth back to the record's own can matter, so a block's brackets are
+    /// counted, and visited only in a block with enough closing brackets to end the record. A loop of its own,
+    /// carrying only what passes from block to block, so that the JIT keeps all of it in registers (in one loop
+    /// with the rest it kept the string state on the stack). Returns true when the record has just ended at
+    /// <c>_pos</c>; false when fewer than 64 bytes are left.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private bool ScanRecordBlocks()
+    {
+        byte[] buf = _buf;
+        int pos = _pos;
+        int last = _end - 64;
+        int depth = _depth;
+        int recDepth = _recDepth;
+        long line = _line;
+        ulong prevInString = _inString ? ulong.MaxValue : 0UL;
+        ulong prevEscaped = _escape ? 1UL : 0UL;
+        var bytes = BlockBytes.Create();
+        while (pos <= last)
+        {
+            bytes.Classify(ref buf[pos], out ulong quote, out ulong backslash, out ulong open, out ulong close, out ulong newline);
+            ulong inString = PrefixXor(quote & ~EscapedQuotes(backslash, ref prevEscaped)) ^ prevInString;
+            int closeCount = BitOperations.PopCount(close & ~inString);
+            if (depth - closeCount > recDepth)
+            {
+                // Too few closing brackets to end the record: counted, not visited.
+                depth += BitOperations.PopCount(open & ~inString) - closeCount;
             }
             else
             {
-                if (watchNewlines) events |= newline;
+                // Each bracket moves the depth by one, without a branch on which it is; the depth can only reach
+                // the record's own on a closing bracket.
+                ulong events = (open | close) & ~inString;
                 while (events != 0)
                 {
                     int p = BitOperations.TrailingZeroCount(events);
-                    ulong bit = 1UL << p;
                     events &= events - 1;
-                    if ((newline & bit) != 0)
+                    depth += (int)((open >> p) & 1) * 2 - 1;
+                    if (depth <= recDepth)
                     {
-                        // A newline inside a JSON-lines record: the byte-by-byte path reports the cut line.
-                        _line = line + BitOperations.PopCount(newline & (bit - 1));
-                        _inString = (inString & bit) != 0;
-                        _escape = (escaped & bit) != 0;
-                        _pos = pos + p;
-                        _depth = depth;
-                        return false;
-                    }
-                    if ((open & bit) != 0)
-                    {
-                        if (!inRecord && ((depth == 1 && _topIsArray) || (depth == 2 && _inWrapperArray)) && buf[pos + p] == (byte)'{')
-                        {
-                            inRecord = true;
-                            _inRecord = true;
-                            _recIsTop = false;
-                            _recDiscard = false;
-                            _recStart = pos + p;
-                            _recDepth = depth;
-                            recDepth = depth;
-                            _recLine = line + BitOperations.PopCount(newline & (bit - 1));
-                            _recOffset = _base + pos + p;
-                        }
-                        depth++;
-                        continue;
-                    }
-                    depth--;
-                    bool recordEnded = inRecord && depth == recDepth;
-                    if (!recordEnded && buf[pos + p] == (byte)']' && _inWrapperArray && depth == 1) _inWrapperArray = false;
-                    if (recordEnded || depth <= 0)
-                    {
-                        if (depth == 0) _topIsArray = false;
-                        _line = line + BitOperations.PopCount(newline & (bit - 1));
-                        _inString = false;
-                        _escape = false;
-                        _pos = pos + p + 1;
-                        _depth = depth;
-                        return recordEnded;
+                        Save(pos + p + 1, depth, line + BitOperations.PopCount(newline & ((1UL << p) - 1)), inString: false, escape: false);
+                        return true;
                     }
                 }
             }
             line += BitOperations.PopCount(newline);
             prevInString = (ulong)((long)inString >> 63);
-            prevEscaped = nextPrevEscaped;
             pos += 64;
         }
+        Save(pos, depth, line, prevInString != 0, prevEscaped != 0);
+        return false;
+    }
+
+    /// <summary>Where a block scan stopped, and the state there, for the next pass or the byte-by-byte path.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void Save(int pos, int depth, long line, bool inString, bool escape)
+    {
         _pos = pos;
         _depth = depth;
         _line = line;
-        _inString = prevInString != 0;
-        _escape = prevEscaped != 0;
-        return false;
+        _inString = inString;
+        _escape = escape;
+    }
+
+    /// <summary>
+    /// The quotes of a block that backslashes escape (the odd-backslash-run trick of simdjson), from its backslash
+    /// mask and whether the previous block ended on an escaping backslash; <paramref name="prevEscaped"/> becomes the
+    /// same for this block. Escapes are rare in CloudTrail: most blocks return at the first test.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static ulong EscapedQuotes(ulong backslash, ref ulong prevEscaped)
+    {
+        if ((backslash | prevEscaped) == 0) return 0;
+        const ulong Even = 0x5555555555555555UL;
+        ulong bs = backslash & ~prevEscaped;
+        ulong followsEscape = (bs << 1) | prevEscaped;
+        ulong oddStarts = bs & ~Even & ~followsEscape;
+        ulong sequencesOnEven = unchecked(oddStarts + bs);
+        prevEscaped = sequencesOnEven < oddStarts ? 1UL : 0UL;
+        return (Even ^ (sequencesOnEven << 1)) & followsEscape;
     }
 
     /// <summary>
@@ -675,25 +669,57 @@ internal sealed class JsonRecordSplitter
         return x;
     }
 
-    /// <summary>Bit i of each mask is set when byte i of the 64 is that character. '{' and '[' differ only in
-    /// bit 0x20, as do '}' and ']', so one compare each finds both.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal static void Classify(ref byte start, out ulong quote, out ulong backslash, out ulong open, out ulong close, out ulong newline)
+    /// <summary>
+    /// The bytes the block scan looks for, made once per pass: made in the loop, the JIT loaded each again for
+    /// every block. Bit i of each mask is set when byte i of the 64 is that character. '{' and '[' differ only in
+    /// bit 0x20, as do '}' and ']', so one compare each finds both.
+    /// </summary>
+    internal readonly struct BlockBytes
     {
-        if (Vector256.IsHardwareAccelerated)
+        private readonly Vector256<byte> _quote, _backslash, _newline, _open, _close, _caseBit;
+
+        private BlockBytes(Vector256<byte> quote, Vector256<byte> backslash, Vector256<byte> newline, Vector256<byte> open, Vector256<byte> close, Vector256<byte> caseBit)
         {
-            var a = Vector256.LoadUnsafe(ref start);
-            var b = Vector256.LoadUnsafe(ref start, 32);
-            var lowerA = a | Vector256.Create((byte)0x20);
-            var lowerB = b | Vector256.Create((byte)0x20);
-            quote = Join(Vector256.Equals(a, Vector256.Create((byte)'"')), Vector256.Equals(b, Vector256.Create((byte)'"')));
-            backslash = Join(Vector256.Equals(a, Vector256.Create((byte)'\\')), Vector256.Equals(b, Vector256.Create((byte)'\\')));
-            open = Join(Vector256.Equals(lowerA, Vector256.Create((byte)'{')), Vector256.Equals(lowerB, Vector256.Create((byte)'{')));
-            close = Join(Vector256.Equals(lowerA, Vector256.Create((byte)'}')), Vector256.Equals(lowerB, Vector256.Create((byte)'}')));
-            newline = Join(Vector256.Equals(a, Vector256.Create((byte)'\n')), Vector256.Equals(b, Vector256.Create((byte)'\n')));
+            _quote = quote;
+            _backslash = backslash;
+            _newline = newline;
+            _open = open;
+            _close = close;
+            _caseBit = caseBit;
         }
-        else
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static BlockBytes Create() => new(Vector256.Create((byte)'"'), Vector256.Create((byte)'\\'), Vector256.Create((byte)'\n'),
+            Vector256.Create((byte)'{'), Vector256.Create((byte)'}'), Vector256.Create((byte)0x20));
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public void Classify(ref byte start, out ulong quote, out ulong backslash, out ulong open, out ulong close, out ulong newline)
         {
+            if (Vector256.IsHardwareAccelerated)
+            {
+                var a = Vector256.LoadUnsafe(ref start);
+                var b = Vector256.LoadUnsafe(ref start, 32);
+                var lowerA = a | _caseBit;
+                var lowerB = b | _caseBit;
+                quote = Join(Vector256.Equals(a, _quote), Vector256.Equals(b, _quote));
+                open = Join(Vector256.Equals(lowerA, _open), Vector256.Equals(lowerB, _open));
+                close = Join(Vector256.Equals(lowerA, _close), Vector256.Equals(lowerB, _close));
+                // Backslashes and newlines are rare: one test for both, and their masks only when there are any.
+                var backslashA = Vector256.Equals(a, _backslash);
+                var backslashB = Vector256.Equals(b, _backslash);
+                var newlineA = Vector256.Equals(a, _newline);
+                var newlineB = Vector256.Equals(b, _newline);
+                if (((backslashA | backslashB) | (newlineA | newlineB)) == Vector256<byte>.Zero)
+                {
+                    backslash = newline = 0;
+                }
+                else
+                {
+                    backslash = Join(backslashA, backslashB);
+                    newline = Join(newlineA, newlineB);
+                }
+                return;
+            }
             quote = backslash = open = close = newline = 0;
             for (int i = 0; i < 4; i++)
             {

@@ -49,9 +49,10 @@ public static class BenchAccess
     {
         long sum = 0;
         ulong prevInString = 0;
+        var bytes = JsonRecordSplitter.BlockBytes.Create();
         for (int pos = 0; pos + 64 <= json.Length; pos += 64)
         {
-            JsonRecordSplitter.Classify(ref json[pos], out ulong quote, out _, out ulong open, out ulong close, out ulong newline);
+            bytes.Classify(ref json[pos], out ulong quote, out _, out ulong open, out ulong close, out ulong newline);
             ulong inString = JsonRecordSplitter.PrefixXor(quote) ^ prevInString;
             sum += System.Numerics.BitOperations.PopCount((open | close) & ~inString) + System.Numerics.BitOperations.PopCount(newline);
             prevInString = (ulong)((long)inString >> 63);
