@@ -93,6 +93,18 @@ public class AwsCatalogTests
     }
 
     [Theory]
+    [InlineData("\u00c4ddPermission")]
+    [InlineData("\u00e9")]
+    [InlineData("\u00ffModifySnapshotAttribut")]
+    public void Names_that_begin_with_a_byte_above_127_are_skipped_and_not_found(string name)
+    {
+        // Written raw (UTF-8, not \u escapes), so that the lookup sees the name's first byte.
+        var json = Encoding.UTF8.GetBytes("{\"eventSource\":\"lambda.amazonaws.com\",\"eventName\":\"" + name + "\"}");
+        Assert.Equal(EventNameFilter.NotInCatalogue, AwsShareCatalog.All.Filter(json));
+        Assert.Null(AwsShareCatalog.All.Find(name));
+    }
+
+    [Theory]
     [InlineData("{\"operationName\":\"MICROSOFT.COMPUTE/DISKS/WRITE\",\"resultType\":\"Success\"}", "NoKey")]
     [InlineData("{\"protoPayload\":{\"methodName\":\"v1.compute.instances.insert\"}}", "NoKey")]
     [InlineData("{\"eventN\\u0061me\":\"ModifySnapshotAttribute\"}", "NoKey")]

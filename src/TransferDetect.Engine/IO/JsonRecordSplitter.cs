@@ -481,6 +481,17 @@ internal sealed class JsonRecordSplitter
     private bool ScanBlocks()
     {
         if (_inRecord && !(_lineMode && _recIsTop)) return ScanRecordBlocks();
+        if (!_inRecord && !_inString && !_escape && _buf[_pos] == (byte)',' && _buf[_pos + 1] == (byte)'{' &&
+            ((_depth == 1 && _topIsArray) || (_depth == 2 && _inWrapperArray)))
+        {
+            // The next record of the array follows the last at once (",{", as CloudTrail writes them): begin it here,
+            // rather than classify a block for its first two bytes.
+            _pos++;
+            StartRecord(top: false);
+            _depth++;
+            _pos++;
+            return ScanRecordBlocks();
+        }
         ulong prevInString = _inString ? ulong.MaxValue : 0UL;
         ulong prevEscaped = _escape ? 1UL : 0UL;
         // Locals, not fields, in the hot loop: the JIT keeps them in registers.

@@ -102,6 +102,10 @@ internal sealed class AwsShareCatalog
     /// <summary>For each name length, the operations whose name has that length (or is shorter and takes a version suffix).</summary>
     private readonly int[][] _byLength;
 
+    /// <summary>For each name length, a bit per first byte of those names (four words of 64 bits a length): most
+    /// event names (Describe…, List…, Get…) are turned away by one test, not by a comparison per operation.</summary>
+    private readonly ulong[] _firstBytes = new ulong[(LongestName + 1) * 4];
+
     private const int LongestName = 64;
 
     public AwsShareCatalog(IEnumerable<AwsShareOperation> operations)
@@ -127,7 +131,11 @@ internal sealed class AwsShareCatalog
             _otherSourceOf[i] = SourceIndex(_operations[i].OtherEventSource);
             int from = _names[i].Length, to = _operations[i].VersionSuffix ? Math.Min(LongestName, from + 12) : from;
             if (from > LongestName) throw new ArgumentException($"The event name {_operations[i].EventName} is longer than {LongestName} bytes.");
-            for (int length = from; length <= to; length++) (byLength[length] ??= new List<int>()).Add(i);
+            for (int length = from; length <= to; length++)
+            {
+                (byLength[length] ??= new List<int>()).Add(i);
+                if (from > 0) _firstBytes[length * 4 + (_names[i][0] >> 6)] |= 1UL << (_names[i][0] & 63);
+            }
         }
         _byLength = Array.ConvertAll(byLength, l => l == null ? Array.Empty<int>() : l.ToArray());
         _sources = sources.ConvertAll(Encoding.UTF8.GetBytes).ToArray();
@@ -157,7 +165,8 @@ internal sealed class AwsShareCatalog
 #endif
     private int IndexOf(ReadOnlySpan<byte> name)
     {
-        if (name.Length > LongestName) return -1;
+        if (name.Length > LongestName || name.Length == 0) return -1;
+        if ((_firstBytes[name.Length * 4 + (name[0] >> 6)] & (1UL << (name[0] & 63))) == 0) return -1;
         foreach (int i in _byLength[name.Length])
         {
             if (_operations[i].Matches(name, _names[i])) return i;
