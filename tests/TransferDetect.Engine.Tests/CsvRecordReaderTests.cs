@@ -226,9 +226,9 @@ public class CsvRecordReaderTests
     [Fact]
     public void Quotes_that_fall_on_a_read_buffers_edge_are_read_as_doubled_or_closing()
     {
-        // The reader takes 64 KiB at a time: a doubled quote split by the edge, or a closing quote as the last byte
-        // read, must still be told apart. Each shift moves the quotes one byte across the edge.
-        const int chunk = 1 << 16;
+        // The reader takes CsvRecordReader.ChunkSize bytes at a time: a doubled quote split by the edge, or a closing
+        // quote as the last byte read, must still be told apart. Each shift moves the quotes one byte across the edge.
+        const int chunk = CsvRecordReader.ChunkSize;
         for (int shift = -4; shift <= 4; shift++)
         {
             string header = "A,B\n";

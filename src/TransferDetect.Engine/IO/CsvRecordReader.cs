@@ -19,14 +19,16 @@ namespace TransferDetect.Engine.IO;
 /// </summary>
 internal sealed class CsvRecordReader
 {
-    private const int ChunkSize = 1 << 16;
+    /// <summary>What one read asks of the stream: zlib inflates 7 to 12% slower into 64 KB reads than into 128 KB or more
+    /// (bench inflate-buffers), and a pooled array costs nothing per file.</summary>
+    internal const int ChunkSize = 1 << 18;
     private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
     private readonly Stream _stream;
     private readonly string _file;
     private readonly int _maxRecordBytes;
     private readonly Action<ReadIssue> _report;
 
-    private readonly byte[] _chunk = new byte[ChunkSize];
+    private byte[] _chunk = Array.Empty<byte>();
     private int _pos;
     private int _end;
     private long _base;
@@ -63,6 +65,20 @@ internal sealed class CsvRecordReader
     public IReadOnlyList<string> Columns { get; private set; } = Array.Empty<string>();
 
     public IEnumerable<RawRecord> Records(CancellationToken cancellationToken)
+    {
+        _chunk = ArrayPool<byte>.Shared.Rent(ChunkSize);
+        try
+        {
+            foreach (var record in ReadRecords(cancellationToken)) yield return record;
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(_chunk);
+            _chunk = Array.Empty<byte>();
+        }
+    }
+
+    private IEnumerable<RawRecord> ReadRecords(CancellationToken cancellationToken)
     {
         Fill();
         if (_end - _pos >= 3 && _chunk[_pos] == 0xEF && _chunk[_pos + 1] == 0xBB && _chunk[_pos + 2] == 0xBF) _pos += 3;

@@ -185,8 +185,8 @@ internal sealed class AzureActivityInterpreter : ShareInterpreter
         var name = AzureRecord.OperationOf(record);
         if (name == null) return false;
         if (name.IndexOf('/') > 0) return true;
-        return record.Prop("eventDataId").ValueKind != JsonValueKind.Undefined || record.Prop("EventDataId").ValueKind != JsonValueKind.Undefined ||
-            record.Prop("ActivityStatusValue").ValueKind != JsonValueKind.Undefined || record.Prop("OperationNameValue").ValueKind != JsonValueKind.Undefined;
+        return record.Prop("eventDataId"u8).ValueKind != JsonValueKind.Undefined || record.Prop("EventDataId"u8).ValueKind != JsonValueKind.Undefined ||
+            record.Prop("ActivityStatusValue"u8).ValueKind != JsonValueKind.Undefined || record.Prop("OperationNameValue"u8).ValueKind != JsonValueKind.Undefined;
     }
 
     public override void Interpret(JsonElement record, RecordContext context, List<ShareEvent> output)
@@ -349,13 +349,13 @@ internal sealed class AzureActivityInterpreter : ShareInterpreter
     private static Grant BeginGetAccess(Reading read)
     {
         var body = read.Body(report: false);
-        string? access = body?.Str("access");
-        string? duration = body?.Str("durationInSeconds");
+        string? access = body?.Str("access"u8);
+        string? duration = body?.Str("durationInSeconds"u8);
         var parts = new List<string>();
         if (access != null) parts.Add("access " + access);
         if (duration != null) parts.Add("for " + duration + " s");
-        if (string.Equals(body?.Str("getSecureVHDWithVMGuestState"), "true", StringComparison.OrdinalIgnoreCase)) parts.Add("with the VM guest state");
-        if (body?.Str("fileFormat") is string format) parts.Add("as " + format);
+        if (string.Equals(body?.Str("getSecureVHDWithVMGuestState"u8), "true", StringComparison.OrdinalIgnoreCase)) parts.Add("with the VM guest state");
+        if (body?.Str("fileFormat"u8) is string format) parts.Add("as " + format);
         return new Grant(ShareAction.Add, SasGrantee, GranteeType.AnonymousLink)
         {
             Permission = access,
@@ -385,7 +385,7 @@ internal sealed class AzureActivityInterpreter : ShareInterpreter
         }
         return new Grant(ShareAction.Add, caller ?? "(caller not recorded)", caller != null && caller.IndexOf('@') > 0 ? GranteeType.User : GranteeType.Unknown)
         {
-            Permission = keys ? "account keys" : body?.Str("signedPermission") ?? (read.Operation.Name == AzureOperations.ListAccountSas ? "account SAS" : "service SAS"),
+            Permission = keys ? "account keys" : body?.Str("signedPermission"u8) ?? (read.Operation.Name == AzureOperations.ListAccountSas ? "account SAS" : "service SAS"),
             Details = parts.Count == 0 ? null : string.Join(", ", parts),
             ResourceId = read.Resource == null ? null : AzureResourceIds.Upto(read.Resource, "storageAccounts") ?? read.Resource,
             HasBody = body != null,
@@ -394,7 +394,7 @@ internal sealed class AzureActivityInterpreter : ShareInterpreter
 
     private static bool? Flag(JsonElement body, string name)
     {
-        var v = body.Prop("properties").Prop(name);
+        var v = body.Prop("properties"u8).Prop(name);
         if (v.ValueKind == JsonValueKind.Undefined) v = body.Prop(name);
         return v.ValueKind switch
         {
@@ -455,7 +455,7 @@ internal sealed class AzureActivityInterpreter : ShareInterpreter
     {
         var body = read.Body(report: true);
         if (body is not JsonElement b) return OutcomeOnly(read);
-        string? access = b.Prop("properties").Str("publicAccess") ?? b.Str("publicAccess");
+        string? access = b.Prop("properties"u8).Str("publicAccess"u8) ?? b.Str("publicAccess"u8);
         if (access == null) return null;
         if (string.Equals(access, "None", StringComparison.OrdinalIgnoreCase))
         {
@@ -489,9 +489,9 @@ internal sealed class AzureActivityInterpreter : ShareInterpreter
     {
         var body = read.Body(report: true);
         if (body is not JsonElement b) return OutcomeOnly(read);
-        var props = b.Prop("properties").IsObject() ? b.Prop("properties") : b;
-        string? source = AzureRecord.NonEmpty(props.Str("sourceAccount"));
-        string? destination = AzureRecord.NonEmpty(props.Str("destinationAccount"));
+        var props = b.Prop("properties"u8).IsObject() ? b.Prop("properties"u8) : b;
+        string? source = AzureRecord.NonEmpty(props.Str("sourceAccount"u8));
+        string? destination = AzureRecord.NonEmpty(props.Str("destinationAccount"u8));
         if (destination == null)
         {
             read.Context.Incomplete($"{read.Named} names no destinationAccount, so where the blobs go cannot be read");
@@ -508,12 +508,12 @@ internal sealed class AzureActivityInterpreter : ShareInterpreter
         string? destinationSubscription = SubscriptionOfAccount(destination);
         string? sourceSubscription = SubscriptionOfAccount(source);
         var rules = new List<string>();
-        var array = props.Prop("rules");
+        var array = props.Prop("rules"u8);
         if (array.ValueKind == JsonValueKind.Array)
         {
             foreach (var rule in array.EnumerateArray())
             {
-                string? from = rule.Str("sourceContainer"), to = rule.Str("destinationContainer");
+                string? from = rule.Str("sourceContainer"u8), to = rule.Str("destinationContainer"u8);
                 if (from != null || to != null) rules.Add($"{from ?? "?"} -> {to ?? "?"}");
             }
         }
@@ -541,8 +541,8 @@ internal sealed class AzureActivityInterpreter : ShareInterpreter
     {
         var body = read.Body(report: true);
         if (body is not JsonElement b) return OutcomeOnly(read);
-        var props = b.Prop("operationType").ValueKind == JsonValueKind.Undefined && b.Prop("properties").IsObject() ? b.Prop("properties") : b;
-        string? type = props.Str("operationType");
+        var props = b.Prop("operationType"u8).ValueKind == JsonValueKind.Undefined && b.Prop("properties"u8).IsObject() ? b.Prop("properties"u8) : b;
+        string? type = props.Str("operationType"u8);
         switch (type?.ToLowerInvariant())
         {
             case "enablecommunity":
@@ -562,13 +562,13 @@ internal sealed class AzureActivityInterpreter : ShareInterpreter
         }
         var subscriptions = new List<string>();
         var tenants = new List<string>();
-        var groups = props.Prop("groups");
+        var groups = props.Prop("groups"u8);
         if (groups.ValueKind == JsonValueKind.Array)
         {
             foreach (var group in groups.EnumerateArray())
             {
-                string? kind = group.Str("type");
-                var ids = group.Prop("ids");
+                string? kind = group.Str("type"u8);
+                var ids = group.Prop("ids"u8);
                 if (ids.ValueKind != JsonValueKind.Array) continue;
                 var target = string.Equals(kind, "AADTenants", StringComparison.OrdinalIgnoreCase) ? tenants :
                     string.Equals(kind, "Subscriptions", StringComparison.OrdinalIgnoreCase) ? subscriptions : null;
@@ -628,11 +628,11 @@ internal sealed class AzureActivityInterpreter : ShareInterpreter
     {
         var body = read.Body(report: true);
         if (body is not JsonElement b) return OutcomeOnly(read);
-        var props = b.Prop("properties").IsObject() ? b.Prop("properties") : b;
-        string? tenant = AzureRecord.NonEmpty(props.Str("targetActiveDirectoryId"));
-        string? email = AzureRecord.NonEmpty(props.Str("targetEmail"));
-        string? objectId = AzureRecord.NonEmpty(props.Str("targetObjectId"));
-        string? expiry = AzureRecord.NonEmpty(props.Str("expirationDate"));
+        var props = b.Prop("properties"u8).IsObject() ? b.Prop("properties"u8) : b;
+        string? tenant = AzureRecord.NonEmpty(props.Str("targetActiveDirectoryId"u8));
+        string? email = AzureRecord.NonEmpty(props.Str("targetEmail"u8));
+        string? objectId = AzureRecord.NonEmpty(props.Str("targetObjectId"u8));
+        string? expiry = AzureRecord.NonEmpty(props.Str("expirationDate"u8));
         var more = new List<string>();
         if (tenant != null && objectId != null) more.Add("for object " + objectId);
         if (tenant != null && email != null) more.Add("sent to " + email);
@@ -661,15 +661,15 @@ internal sealed class AzureActivityInterpreter : ShareInterpreter
     {
         var body = read.Body(report: false);
         var response = read.Record.ResponseBody(out _);
-        var fromRequest = body?.Prop("properties").Prop("creationData") ?? default;
-        var fromResponse = response.Prop("properties").Prop("creationData");
+        var fromRequest = body?.Prop("properties"u8).Prop("creationData"u8) ?? default;
+        var fromResponse = response.Prop("properties"u8).Prop("creationData"u8);
         var creation = fromRequest.ValueKind == JsonValueKind.Object ? fromRequest : fromResponse;
         if (body == null && response.ValueKind != JsonValueKind.Object) return OutcomeOnly(read);
-        string? source = AzureRecord.NonEmpty(creation.Str("sourceResourceId"));
+        string? source = AzureRecord.NonEmpty(creation.Str("sourceResourceId"u8));
         if (source == null) return null;
         string? sourceSubscription = AzureResourceIds.SubscriptionOf(source);
         if (sourceSubscription == null || read.Subscription == null || sourceSubscription == read.Subscription) return null;
-        string? option = creation.Str("createOption");
+        string? option = creation.Str("createOption"u8);
         return new Grant(ShareAction.Use, read.Subscription, GranteeType.Subscription)
         {
             Permission = option,

@@ -24,8 +24,8 @@ internal sealed class AzureRecord : IDisposable
     public AzureRecord(JsonElement root)
     {
         Root = root;
-        IsLogAnalytics = Has(root, "OperationNameValue") || Has(root, "ActivityStatusValue") || Has(root, "_ResourceId") ||
-            string.Equals(root.Str("Type"), "AzureActivity", StringComparison.OrdinalIgnoreCase);
+        IsLogAnalytics = Has(root, "OperationNameValue"u8) || Has(root, "ActivityStatusValue"u8) || Has(root, "_ResourceId"u8) ||
+            string.Equals(root.Str("Type"u8), "AzureActivity", StringComparison.OrdinalIgnoreCase);
     }
 
     public JsonElement Root { get; }
@@ -37,19 +37,19 @@ internal sealed class AzureRecord : IDisposable
     public static string? OperationOf(JsonElement root)
     {
         if (!root.IsObject()) return null;
-        return Localizable(root.Prop("operationName")) ?? NonEmpty(root.Str("OperationNameValue")) ??
-            Localizable(root.Prop("OperationName")) ?? NonEmpty(root.Prop("evt").Str("name"));
+        return Localizable(root.Prop("operationName"u8)) ?? NonEmpty(root.Str("OperationNameValue"u8)) ??
+            Localizable(root.Prop("OperationName"u8)) ?? NonEmpty(root.Prop("evt"u8).Str("name"u8));
     }
 
     /// <summary>Other places that name the operation when the operation field does not (a localized name): properties.message, authorization.action.</summary>
     public IEnumerable<string> OperationAlternatives()
     {
-        var message = NonEmpty(Properties.Str("message"));
+        var message = NonEmpty(Properties.Str("message"u8));
         if (message != null) yield return message;
-        var authorization = Embedded(Root.Prop("authorization", "Authorization_d"));
-        if (authorization.ValueKind == JsonValueKind.Undefined) authorization = Embedded(Root.Prop("Authorization"));
-        if (authorization.ValueKind == JsonValueKind.Undefined) authorization = Root.Prop("identity").Prop("authorization");
-        var action = NonEmpty(authorization.Str("action"));
+        var authorization = Embedded(Root.Prop("authorization"u8, "Authorization_d"u8));
+        if (authorization.ValueKind == JsonValueKind.Undefined) authorization = Embedded(Root.Prop("Authorization"u8));
+        if (authorization.ValueKind == JsonValueKind.Undefined) authorization = Root.Prop("identity"u8).Prop("authorization"u8);
+        var action = NonEmpty(authorization.Str("action"u8));
         if (action != null) yield return action;
     }
 
@@ -69,13 +69,13 @@ internal sealed class AzureRecord : IDisposable
             }
             if (v.ValueKind == JsonValueKind.Object) PropertiesUnreadable = false;
             // Get-AzActivityLog's PSEventData writes the dictionary under Content.
-            if (v.ValueKind == JsonValueKind.Object && v.Prop("Content").ValueKind == JsonValueKind.Object) v = v.Prop("Content");
+            if (v.ValueKind == JsonValueKind.Object && v.Prop("Content"u8).ValueKind == JsonValueKind.Object) v = v.Prop("Content"u8);
             _properties = v;
             return v;
         }
     }
 
-    private static readonly string[] PropertiesFields = { "properties", "Properties_d", "Properties" };
+    private static readonly byte[][] PropertiesFields = { "properties"u8.ToArray(), "Properties_d"u8.ToArray(), "Properties"u8.ToArray() };
 
     /// <summary>The record's properties are JSON text that does not parse (a Log Analytics export cut short).</summary>
     public bool PropertiesUnreadable { get; private set; }
@@ -86,11 +86,11 @@ internal sealed class AzureRecord : IDisposable
         get
         {
             if (_claims is JsonElement c) return c;
-            var v = Embedded(Root.Prop("claims"));
-            if (v.ValueKind != JsonValueKind.Object) v = Embedded(Root.Prop("identity").Prop("claims"));
-            if (v.ValueKind != JsonValueKind.Object) v = Embedded(Root.Prop("Claims_d"));
-            if (v.ValueKind != JsonValueKind.Object) v = Embedded(Root.Prop("Claims"));
-            if (v.ValueKind == JsonValueKind.Object && v.Prop("Content").ValueKind == JsonValueKind.Object) v = v.Prop("Content");
+            var v = Embedded(Root.Prop("claims"u8));
+            if (v.ValueKind != JsonValueKind.Object) v = Embedded(Root.Prop("identity"u8).Prop("claims"u8));
+            if (v.ValueKind != JsonValueKind.Object) v = Embedded(Root.Prop("Claims_d"u8));
+            if (v.ValueKind != JsonValueKind.Object) v = Embedded(Root.Prop("Claims"u8));
+            if (v.ValueKind == JsonValueKind.Object && v.Prop("Content"u8).ValueKind == JsonValueKind.Object) v = v.Prop("Content"u8);
             _claims = v;
             return v;
         }
@@ -98,47 +98,47 @@ internal sealed class AzureRecord : IDisposable
 
     /// <summary>Started, Accepted, Succeeded, Failed (the diagnostic and Log Analytics words Start, Accept, Success, Failure mapped to them), or another status as written.</summary>
     public string? Status =>
-        NormaliseStatus(Localizable(Root.Prop("status")) ?? NonEmpty(Root.Str("resultType")) ?? NonEmpty(Root.Str("ActivityStatusValue")) ??
-            Localizable(Root.Prop("Status")) ?? NonEmpty(Root.Str("ActivityStatus")) ?? NonEmpty(Root.Prop("evt").Str("outcome")));
+        NormaliseStatus(Localizable(Root.Prop("status"u8)) ?? NonEmpty(Root.Str("resultType"u8)) ?? NonEmpty(Root.Str("ActivityStatusValue"u8)) ??
+            Localizable(Root.Prop("Status"u8)) ?? NonEmpty(Root.Str("ActivityStatus"u8)) ?? NonEmpty(Root.Prop("evt"u8).Str("outcome"u8)));
 
     /// <summary>subStatus (REST), resultSignature (diagnostic), ActivitySubstatusValue (Log Analytics): usually the HTTP status.</summary>
     public string? SubStatus =>
-        Localizable(Root.Prop("subStatus")) ?? NonEmpty(Root.Str("resultSignature")) ?? NonEmpty(Root.Str("ActivitySubstatusValue")) ??
-        Localizable(Root.Prop("SubStatus")) ?? NonEmpty(Root.Str("ActivitySubstatus"));
+        Localizable(Root.Prop("subStatus"u8)) ?? NonEmpty(Root.Str("resultSignature"u8)) ?? NonEmpty(Root.Str("ActivitySubstatusValue"u8)) ??
+        Localizable(Root.Prop("SubStatus"u8)) ?? NonEmpty(Root.Str("ActivitySubstatus"u8));
 
-    public string? CorrelationId => NonEmpty(Root.Str("correlationId")) ?? NonEmpty(Root.Str("CorrelationId"));
+    public string? CorrelationId => NonEmpty(Root.Str("correlationId"u8)) ?? NonEmpty(Root.Str("CorrelationId"u8));
 
     /// <summary>eventDataId (REST, Log Analytics); the diagnostic-setting schema has none.</summary>
-    public string? EventDataId => NonEmpty(Root.Str("eventDataId")) ?? NonEmpty(Root.Str("EventDataId"));
+    public string? EventDataId => NonEmpty(Root.Str("eventDataId"u8)) ?? NonEmpty(Root.Str("EventDataId"u8));
 
     /// <summary>The caller: caller (REST, Log Analytics), else the UPN, name or application of the token's claims.</summary>
     public string? Caller
     {
         get
         {
-            var caller = NonEmpty(Root.Str("caller")) ?? NonEmpty(Root.Str("Caller"));
+            var caller = NonEmpty(Root.Str("caller"u8)) ?? NonEmpty(Root.Str("Caller"u8));
             if (caller != null) return caller;
             var c = Claims;
-            return NonEmpty(c.Str("http://schemas.xmlsoap.org/ws/2005/05/identity/claims/upn")) ??
-                NonEmpty(c.Str("http://schemas.xmlsoap.org/ws/2005/05/identity/claims/name"))?.Trim() ??
-                NonEmpty(c.Str("unique_name")) ?? NonEmpty(c.Str("upn")) ?? NonEmpty(c.Str("name")) ?? NonEmpty(c.Str("appid")) ??
-                NonEmpty(c.Str("http://schemas.microsoft.com/identity/claims/objectidentifier")) ??
-                NonEmpty(Root.Prop("identity").Prop("authorization").Prop("evidence").Str("principalId")) ??
-                NonEmpty(Root.Prop("usr").Str("name")) ?? NonEmpty(Root.Prop("usr").Str("id"));
+            return NonEmpty(c.Str("http://schemas.xmlsoap.org/ws/2005/05/identity/claims/upn"u8)) ??
+                NonEmpty(c.Str("http://schemas.xmlsoap.org/ws/2005/05/identity/claims/name"u8))?.Trim() ??
+                NonEmpty(c.Str("unique_name"u8)) ?? NonEmpty(c.Str("upn"u8)) ?? NonEmpty(c.Str("name"u8)) ?? NonEmpty(c.Str("appid"u8)) ??
+                NonEmpty(c.Str("http://schemas.microsoft.com/identity/claims/objectidentifier"u8)) ??
+                NonEmpty(Root.Prop("identity"u8).Prop("authorization"u8).Prop("evidence"u8).Str("principalId"u8)) ??
+                NonEmpty(Root.Prop("usr"u8).Str("name"u8)) ?? NonEmpty(Root.Prop("usr"u8).Str("id"u8));
         }
     }
 
     /// <summary>The Entra tenant of the caller's token.</summary>
-    public string? CallerTenant => NonEmpty(Claims.Str("http://schemas.microsoft.com/identity/claims/tenantid")) ?? NonEmpty(Claims.Str("tid"));
+    public string? CallerTenant => NonEmpty(Claims.Str("http://schemas.microsoft.com/identity/claims/tenantid"u8)) ?? NonEmpty(Claims.Str("tid"u8));
 
     public string? SourceIp
     {
         get
         {
-            var http = Embedded(Root.Prop("httpRequest", "HttpRequest"));
-            if (http.ValueKind != JsonValueKind.Object) http = Embedded(Root.Prop("HTTPRequest"));
-            return NonEmpty(http.Str("clientIpAddress")) ?? NonEmpty(http.Str("ClientIpAddress")) ?? NonEmpty(Root.Str("callerIpAddress")) ??
-                NonEmpty(Root.Str("CallerIpAddress")) ?? NonEmpty(Claims.Str("ipaddr")) ?? NonEmpty(Root.Prop("network").Prop("client").Str("ip"));
+            var http = Embedded(Root.Prop("httpRequest"u8, "HttpRequest"u8));
+            if (http.ValueKind != JsonValueKind.Object) http = Embedded(Root.Prop("HTTPRequest"u8));
+            return NonEmpty(http.Str("clientIpAddress"u8)) ?? NonEmpty(http.Str("ClientIpAddress"u8)) ?? NonEmpty(Root.Str("callerIpAddress"u8)) ??
+                NonEmpty(Root.Str("CallerIpAddress"u8)) ?? NonEmpty(Claims.Str("ipaddr"u8)) ?? NonEmpty(Root.Prop("network"u8).Prop("client"u8).Str("ip"u8));
         }
     }
 
@@ -150,17 +150,31 @@ internal sealed class AzureRecord : IDisposable
     {
         get
         {
-            var id = NonEmpty(Root.Str("resourceId")) ?? NonEmpty(Root.Str("_ResourceId")) ?? NonEmpty(Root.Str("ResourceId"));
-            var entity = NonEmpty(Properties.Str("entity"));
-            if (id == null) return entity;
-            if (entity != null && string.Equals(entity, id, StringComparison.OrdinalIgnoreCase)) return entity;
-            return id;
+            // Read once: the event, its subscription and its fold key all ask for it.
+            if (!_resourceIdRead)
+            {
+                _resourceId = ReadResourceId();
+                _resourceIdRead = true;
+            }
+            return _resourceId;
         }
+    }
+
+    private string? _resourceId;
+    private bool _resourceIdRead;
+
+    private string? ReadResourceId()
+    {
+        var id = NonEmpty(Root.Str("resourceId"u8)) ?? NonEmpty(Root.Str("_ResourceId"u8)) ?? NonEmpty(Root.Str("ResourceId"u8));
+        var entity = NonEmpty(Properties.Str("entity"u8));
+        if (id == null) return entity;
+        if (entity != null && string.Equals(entity, id, StringComparison.OrdinalIgnoreCase)) return entity;
+        return id;
     }
 
     /// <summary>The subscription: subscriptionId, else the one in the resource id.</summary>
     public string? SubscriptionId =>
-        NonEmpty(Root.Str("subscriptionId"))?.ToLowerInvariant() ?? NonEmpty(Root.Str("SubscriptionId"))?.ToLowerInvariant() ??
+        NonEmpty(Root.Str("subscriptionId"u8))?.ToLowerInvariant() ?? NonEmpty(Root.Str("SubscriptionId"u8))?.ToLowerInvariant() ??
         AzureResourceIds.SubscriptionOf(ResourceId);
 
     /// <summary>
@@ -173,13 +187,15 @@ internal sealed class AzureRecord : IDisposable
         {
             if (!IsLogAnalytics)
             {
-                var t = NonEmpty(Root.Str("tenantId")) ?? NonEmpty(Root.Str("TenantId"));
+                var t = NonEmpty(Root.Str("tenantId"u8)) ?? NonEmpty(Root.Str("TenantId"u8));
                 if (t != null) return t.ToLowerInvariant();
             }
-            var hierarchy = NonEmpty(Properties.Str("hierarchy")) ?? NonEmpty(Root.Str("Hierarchy"));
+            var hierarchy = NonEmpty(Properties.Str("hierarchy"u8)) ?? NonEmpty(Root.Str("Hierarchy"u8));
             if (hierarchy == null) return null;
-            var parts = hierarchy.Split('/');
-            return parts.Length >= 2 && Guid.TryParse(parts[0], out _) ? parts[0].ToLowerInvariant() : null;
+            int slash = hierarchy.IndexOf('/');
+            if (slash < 0) return null;
+            var root = hierarchy.Substring(0, slash);
+            return Guid.TryParse(root, out _) ? root.ToLowerInvariant() : null;
         }
     }
 
@@ -199,11 +215,11 @@ internal sealed class AzureRecord : IDisposable
         }
     }
 
-    private static readonly string[] TimeFields =
+    private static readonly byte[][] TimeFields = Array.ConvertAll(new[]
     {
         "eventTimestamp", "time", "TimeGenerated", "TimeGenerated [UTC]", "EventTimestamp", "EventSubmissionTimestamp",
         "EventSubmissionTimestamp [UTC]", "submissionTimestamp", "@timestamp", "timestamp",
-    };
+    }, System.Text.Encoding.UTF8.GetBytes);
 
     private static readonly string[] PortalFormats =
     {
@@ -243,14 +259,14 @@ internal sealed class AzureRecord : IDisposable
     /// <summary>The error of a failed record: properties.statusMessage's error (code, message), else the status code.</summary>
     public (string? Code, string? Message) Error()
     {
-        var message = Embedded(Properties.Prop("statusMessage"));
-        var error = message.Prop("error");
+        var message = Embedded(Properties.Prop("statusMessage"u8));
+        var error = message.Prop("error"u8);
         if (error.ValueKind == JsonValueKind.Object)
         {
-            return (NonEmpty(error.Str("code")), NonEmpty(error.Str("message")));
+            return (NonEmpty(error.Str("code"u8)), NonEmpty(error.Str("message"u8)));
         }
         string? text = message.ValueKind == JsonValueKind.String ? NonEmpty(message.GetString()) : null;
-        return (NonEmpty(Properties.Str("statusCode")) ?? SubStatus, text);
+        return (NonEmpty(Properties.Str("statusCode"u8)) ?? SubStatus, text);
     }
 
     /// <summary>The element, or the JSON document a string element holds (parsed once, kept until the record is disposed).</summary>
@@ -283,13 +299,13 @@ internal sealed class AzureRecord : IDisposable
     private static string? Localizable(JsonElement e) => e.ValueKind switch
     {
         JsonValueKind.String => NonEmpty(e.GetString()),
-        JsonValueKind.Object => NonEmpty(e.Prop("value", "Value").Str()) ?? NonEmpty(e.Prop("localizedValue", "LocalizedValue").Str()),
+        JsonValueKind.Object => NonEmpty(e.Prop("value"u8, "Value"u8).Str()) ?? NonEmpty(e.Prop("localizedValue"u8, "LocalizedValue"u8).Str()),
         _ => null,
     };
 
     public static string? NonEmpty(string? s) => string.IsNullOrWhiteSpace(s) ? null : s;
 
-    private static bool Has(JsonElement e, string name) => e.Prop(name).ValueKind != JsonValueKind.Undefined;
+    private static bool Has(JsonElement e, ReadOnlySpan<byte> name) => e.Prop(name).ValueKind != JsonValueKind.Undefined;
 
     public static string? NormaliseStatus(string? status)
     {
