@@ -106,14 +106,14 @@ internal sealed class CloudTrailInterpreter : ShareInterpreter
     public override bool Recognizes(JsonElement record)
     {
         if (!record.IsObject()) return false;
-        if (record.Prop("eventName").ValueKind == JsonValueKind.String && record.Prop("eventSource").ValueKind == JsonValueKind.String) return true;
-        return record.Prop("EventName").ValueKind == JsonValueKind.String && record.Prop("CloudTrailEvent").ValueKind == JsonValueKind.String;
+        if (record.Prop("eventName"u8).ValueKind == JsonValueKind.String && record.Prop("eventSource"u8).ValueKind == JsonValueKind.String) return true;
+        return record.Prop("EventName"u8).ValueKind == JsonValueKind.String && record.Prop("CloudTrailEvent"u8).ValueKind == JsonValueKind.String;
     }
 
     public override void Interpret(JsonElement record, RecordContext context, List<ShareEvent> output)
     {
-        bool lookup = record.Prop("eventName").ValueKind != JsonValueKind.String;
-        var operation = _catalog.Find(lookup ? record.Str("EventName") : record.Str("eventName"));
+        bool lookup = record.Prop("eventName"u8).ValueKind != JsonValueKind.String;
+        var operation = _catalog.Find(lookup ? record.Str("EventName"u8) : record.Str("eventName"u8));
         if (operation == null) return;
         if (!lookup)
         {
@@ -123,7 +123,7 @@ internal sealed class CloudTrailInterpreter : ShareInterpreter
         JsonDocument inner;
         try
         {
-            inner = JsonDocument.Parse(record.Str("CloudTrailEvent") ?? "");
+            inner = JsonDocument.Parse(record.Str("CloudTrailEvent"u8) ?? "");
         }
         catch (JsonException e)
         {
@@ -139,19 +139,19 @@ internal sealed class CloudTrailInterpreter : ShareInterpreter
 
     private void Map(JsonElement record, AwsShareOperation operation, RecordContext context, List<ShareEvent> output)
     {
-        string? source = record.Str("eventSource");
+        string? source = record.Str("eventSource"u8);
         if (source != null && !operation.RecordedBy(source)) return;
         context.Statistics.CandidateRecords++;
-        string? eventId = record.Str("eventID");
+        string? eventId = record.Str("eventID"u8);
         string idText = eventId != null ? $" (eventID {eventId})" : "";
 
-        if (_regions != null && !_regions.Contains(record.Str("awsRegion") ?? ""))
+        if (_regions != null && !_regions.Contains(record.Str("awsRegion"u8) ?? ""))
         {
             context.Statistics.OtherRegions++;
             return;
         }
 
-        var rp = record.Prop("requestParameters");
+        var rp = record.Prop("requestParameters"u8);
         if (operation.NeedsRequestParameters && !rp.IsObject())
         {
             context.Incomplete($"the {operation.EventName} record{idText} has no requestParameters, so what it shared cannot be read");
@@ -164,10 +164,10 @@ internal sealed class CloudTrailInterpreter : ShareInterpreter
         }
         if (grants == null || grants.Grants.Count == 0) return;
 
-        var identity = record.Prop("userIdentity");
-        string? errorCode = record.Str("errorCode");
-        string? owner = grants.OwnerAccountId ?? record.Str("recipientAccountId") ?? identity.Str("accountId");
-        DateTime time = ShareTimes.Parse(record.Str("eventTime") ?? record.Str("@timestamp")) ?? ShareTimes.Unknown;
+        var identity = record.Prop("userIdentity"u8);
+        string? errorCode = record.Str("errorCode"u8);
+        string? owner = grants.OwnerAccountId ?? record.Str("recipientAccountId"u8) ?? identity.Str("accountId"u8);
+        DateTime time = ShareTimes.Parse(record.Str("eventTime"u8) ?? record.Str("@timestamp"u8)) ?? ShareTimes.Unknown;
         foreach (var g in grants.Grants)
         {
             output.Add(new ShareEvent
@@ -177,13 +177,13 @@ internal sealed class CloudTrailInterpreter : ShareInterpreter
                 Operation = operation.EventName,
                 EventSource = source ?? operation.EventSource,
                 EventTime = time,
-                Actor = identity.Str("arn") ?? identity.Str("principalId") ?? identity.Str("invokedBy") ?? identity.Str("type"),
-                ActorAccountId = identity.Str("accountId"),
-                InvokedBy = identity.Str("invokedBy"),
-                SourceIp = record.Str("sourceIPAddress"),
-                UserAgent = record.Str("userAgent"),
+                Actor = identity.Str("arn"u8) ?? identity.Str("principalId"u8) ?? identity.Str("invokedBy"u8) ?? identity.Str("type"u8),
+                ActorAccountId = identity.Str("accountId"u8),
+                InvokedBy = identity.Str("invokedBy"u8),
+                SourceIp = record.Str("sourceIPAddress"u8),
+                UserAgent = record.Str("userAgent"u8),
                 AccountId = owner,
-                Region = record.Str("awsRegion"),
+                Region = record.Str("awsRegion"u8),
                 Category = operation.Category,
                 ResourceType = grants.ResourceType,
                 ResourceId = grants.ResourceId,
@@ -194,7 +194,7 @@ internal sealed class CloudTrailInterpreter : ShareInterpreter
                 Details = g.Details,
                 Succeeded = errorCode == null,
                 ErrorCode = errorCode,
-                ErrorMessage = record.Str("errorMessage"),
+                ErrorMessage = record.Str("errorMessage"u8),
                 Source = context.Location,
             });
         }

@@ -48,19 +48,19 @@ internal sealed class GcpAuditInterpreter : ShareInterpreter
         new("etIamPolic"u8), new("etIamPermissions"u8), new("TransferJob"u8), new("buckets.create"u8), new("accessChanges"u8),
     };
 
-    public override bool Recognizes(JsonElement record) => record.Prop("protoPayload").IsObject();
+    public override bool Recognizes(JsonElement record) => record.Prop("protoPayload"u8).IsObject();
 
     public override void Interpret(JsonElement record, RecordContext context, List<ShareEvent> output)
     {
-        var pp = record.Prop("protoPayload");
-        string? method = pp.Str("methodName");
-        string? service = pp.Str("serviceName");
-        string? resourceName = pp.Str("resourceName");
+        var pp = record.Prop("protoPayload"u8);
+        string? method = pp.Str("methodName"u8);
+        string? service = pp.Str("serviceName"u8);
+        string? resourceName = pp.Str("resourceName"u8);
         var op = GcpOperations.Find(method);
         bool derived = false;
         if (op == null && method == null)
         {
-            op = GcpOperations.FromRequestType(pp.Prop("request").Str("@type"));
+            op = GcpOperations.FromRequestType(pp.Prop("request"u8).Str("@type"u8));
             derived = op != null;
         }
         if (op == null) return;
@@ -131,16 +131,16 @@ internal sealed class GcpRecord
         Operation = operation;
         Derived = derived;
         Context = context;
-        ResourceName = protoPayload.Str("resourceName");
-        InsertId = record.Str("insertId");
-        Project = record.Prop("resource").Prop("labels").Str("project_id") ?? ProjectOfName(ResourceName) ?? ProjectOfName(record.Str("logName"));
-        var status = protoPayload.Prop("status");
-        string? code = status.Str("code");
+        ResourceName = protoPayload.Str("resourceName"u8);
+        InsertId = record.Str("insertId"u8);
+        Project = record.Prop("resource"u8).Prop("labels"u8).Str("project_id"u8) ?? ProjectOfName(ResourceName) ?? ProjectOfName(record.Str("logName"u8));
+        var status = protoPayload.Prop("status"u8);
+        string? code = status.Str("code"u8);
         Succeeded = code == null || code == "0" || code == "OK";
         if (!Succeeded)
         {
             ErrorCode = int.TryParse(code, NumberStyles.Integer, CultureInfo.InvariantCulture, out int n) && n > 0 && n < StatusNames.Length ? StatusNames[n] : code;
-            ErrorMessage = status.Str("message");
+            ErrorMessage = status.Str("message"u8);
         }
     }
 
@@ -193,15 +193,15 @@ internal sealed class GcpRecord
 
     public ShareEvent EventFor(GcpGrant g)
     {
-        var auth = Payload.Prop("authenticationInfo");
-        var meta = Payload.Prop("requestMetadata");
-        string? actor = auth.Str("principalEmail") ?? auth.Str("principalSubject");
+        var auth = Payload.Prop("authenticationInfo"u8);
+        var meta = Payload.Prop("requestMetadata"u8);
+        string? actor = auth.Str("principalEmail"u8) ?? auth.Str("principalSubject"u8);
         var member = GcpMember.Parse(actor != null && actor.IndexOf(':') < 0 ? "serviceAccount:" + actor : actor);
-        var labels = Record.Prop("resource").Prop("labels");
-        string? region = labels.Str("zone") ?? labels.Str("location") ?? labels.Str("region");
+        var labels = Record.Prop("resource"u8).Prop("labels"u8);
+        string? region = labels.Str("zone"u8) ?? labels.Str("location"u8) ?? labels.Str("region"u8);
         if (region == null)
         {
-            var locations = Payload.Prop("resourceLocation").Prop("currentLocations");
+            var locations = Payload.Prop("resourceLocation"u8).Prop("currentLocations"u8);
             if (locations.ValueKind == JsonValueKind.Array && locations.GetArrayLength() > 0) region = locations[0].Str();
         }
         string? details = Derived ? Join(g.Details, "the record has no methodName: the operation is read from request.@type") : g.Details;
@@ -210,12 +210,12 @@ internal sealed class GcpRecord
             EventId = InsertId,
             Provider = Provider.Gcp,
             Operation = Operation,
-            EventSource = Payload.Str("serviceName") ?? Op.ServiceName,
+            EventSource = Payload.Str("serviceName"u8) ?? Op.ServiceName,
             EventTime = Time(),
             Actor = actor,
             ActorAccountId = member.Kind == GcpMemberKind.ServiceAccount ? member.Project : null,
-            SourceIp = meta.Str("callerIp") ?? meta.Str("callerIP"),
-            UserAgent = meta.Str("callerSuppliedUserAgent"),
+            SourceIp = meta.Str("callerIp"u8) ?? meta.Str("callerIP"u8),
+            UserAgent = meta.Str("callerSuppliedUserAgent"u8),
             AccountId = Project,
             Region = region,
             Category = Op.Category,
@@ -226,7 +226,7 @@ internal sealed class GcpRecord
             GranteeType = g.GranteeType ?? GcpMember.Parse(g.Grantee).Type,
             Permission = g.Role,
             Details = details,
-            CorrelationId = Record.Prop("operation").Str("id"),
+            CorrelationId = Record.Prop("operation"u8).Str("id"u8),
             Succeeded = Succeeded,
             ErrorCode = ErrorCode,
             ErrorMessage = ErrorMessage,
@@ -236,9 +236,9 @@ internal sealed class GcpRecord
 
     /// <summary>timestamp; else the request's time (requestMetadata.requestAttributes.time); else when Logging received it.</summary>
     private DateTime Time() =>
-        ShareTimes.Parse(Record.Str("timestamp")) ??
-        ShareTimes.Parse(Payload.Prop("requestMetadata").Prop("requestAttributes").Str("time")) ??
-        ShareTimes.Parse(Record.Str("receiveTimestamp")) ??
+        ShareTimes.Parse(Record.Str("timestamp"u8)) ??
+        ShareTimes.Parse(Payload.Prop("requestMetadata"u8).Prop("requestAttributes"u8).Str("time"u8)) ??
+        ShareTimes.Parse(Record.Str("receiveTimestamp"u8)) ??
         ShareTimes.Unknown;
 
     public static string? Join(string? a, string? b) =>

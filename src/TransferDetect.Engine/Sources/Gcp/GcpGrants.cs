@@ -21,16 +21,16 @@ internal static class GcpGrants
     public static void FromIamPolicy(GcpRecord r)
     {
         var pp = r.Payload;
-        var metadata = pp.Prop("metadata");
+        var metadata = pp.Prop("metadata"u8);
         JsonElement deltas = default;
         string? place = null;
         bool recorded = false;
-        var serviceDelta = pp.Prop("serviceData").Prop("policyDelta");
-        var metadataDelta = metadata.Prop("policyDelta");
-        var datasetDeltas = metadata.Prop("datasetChange").Prop("bindingDeltas");
+        var serviceDelta = pp.Prop("serviceData"u8).Prop("policyDelta"u8);
+        var metadataDelta = metadata.Prop("policyDelta"u8);
+        var datasetDeltas = metadata.Prop("datasetChange"u8).Prop("bindingDeltas"u8);
         if (serviceDelta.IsObject())
         {
-            (deltas, place, recorded) = (serviceDelta.Prop("bindingDeltas"), "serviceData.policyDelta.bindingDeltas", true);
+            (deltas, place, recorded) = (serviceDelta.Prop("bindingDeltas"u8), "serviceData.policyDelta.bindingDeltas", true);
         }
         else if (datasetDeltas.ValueKind != JsonValueKind.Undefined && datasetDeltas.ValueKind != JsonValueKind.Null)
         {
@@ -38,7 +38,7 @@ internal static class GcpGrants
         }
         else if (metadataDelta.IsObject())
         {
-            (deltas, place, recorded) = (metadataDelta.Prop("bindingDeltas"), "metadata.policyDelta.bindingDeltas", true);
+            (deltas, place, recorded) = (metadataDelta.Prop("bindingDeltas"u8), "metadata.policyDelta.bindingDeltas", true);
         }
         if (recorded && deltas.ValueKind != JsonValueKind.Undefined && deltas.ValueKind != JsonValueKind.Null && deltas.ValueKind != JsonValueKind.Array)
         {
@@ -54,16 +54,16 @@ internal static class GcpGrants
         }
         if (r.Op.Kind == GcpGrantKind.IamDeltasOnly) return;
 
-        var policy = pp.Prop("request").Prop("policy");
+        var policy = pp.Prop("request"u8).Prop("policy"u8);
         string where = "request.policy";
         if (!policy.IsObject())
         {
-            policy = metadata.Prop("datasetChange").Prop("dataset").Prop("acl").Prop("policy");
+            policy = metadata.Prop("datasetChange"u8).Prop("dataset"u8).Prop("acl"u8).Prop("policy"u8);
             where = "metadata.datasetChange.dataset.acl.policy";
         }
-        if (!policy.IsObject() && pp.Prop("response").Prop("bindings").ValueKind == JsonValueKind.Array)
+        if (!policy.IsObject() && pp.Prop("response"u8).Prop("bindings"u8).ValueKind == JsonValueKind.Array)
         {
-            policy = pp.Prop("response");
+            policy = pp.Prop("response"u8);
             where = "response";
         }
         if (!policy.IsObject())
@@ -72,7 +72,7 @@ internal static class GcpGrants
             r.Context.Incomplete($"{r.What} has neither bindingDeltas nor request.policy, so what it granted cannot be read");
             return;
         }
-        var bindings = policy.Prop("bindings");
+        var bindings = policy.Prop("bindings"u8);
         if (bindings.ValueKind == JsonValueKind.Undefined || bindings.ValueKind == JsonValueKind.Null) return; // a policy without bindings grants nothing
         if (bindings.ValueKind != JsonValueKind.Array)
         {
@@ -82,14 +82,14 @@ internal static class GcpGrants
         int broken = 0;
         foreach (var b in bindings.EnumerateArray())
         {
-            string? role = b.Str("role");
-            var members = b.Prop("members");
+            string? role = b.Str("role"u8);
+            var members = b.Prop("members"u8);
             if (role == null || members.ValueKind != JsonValueKind.Array)
             {
                 broken++;
                 continue;
             }
-            string? note = Join(r.Succeeded ? PolicyNotDelta : PolicyAttempted, Condition(b.Prop("condition")));
+            string? note = Join(r.Succeeded ? PolicyNotDelta : PolicyAttempted, Condition(b.Prop("condition"u8)));
             foreach (var m in members.EnumerateArray())
             {
                 string? member = m.Str();
@@ -110,9 +110,9 @@ internal static class GcpGrants
         int broken = 0;
         foreach (var d in deltas.EnumerateArray())
         {
-            string? action = d.Str("action");
-            string? member = d.Str("member");
-            string? role = d.Str("role");
+            string? action = d.Str("action"u8);
+            string? member = d.Str("member"u8);
+            string? role = d.Str("role"u8);
             ShareAction? a = string.Equals(action, "ADD", StringComparison.OrdinalIgnoreCase) ? ShareAction.Add
                 : string.Equals(action, "REMOVE", StringComparison.OrdinalIgnoreCase) ? ShareAction.Remove
                 : null;
@@ -122,7 +122,7 @@ internal static class GcpGrants
                 continue;
             }
             if (Skipped(r, member!)) continue;
-            r.Grants.Add(new GcpGrant(a.Value, member!.Trim(), role, Condition(d.Prop("condition"))));
+            r.Grants.Add(new GcpGrant(a.Value, member!.Trim(), role, Condition(d.Prop("condition"u8))));
         }
         ReportBroken(r, broken, place, "delta(s) without an ADD or REMOVE action, a member or a role");
     }
@@ -139,7 +139,7 @@ internal static class GcpGrants
     /// </summary>
     public static void FromDatasetAccess(GcpRecord r)
     {
-        var changes = r.Payload.Prop("metadata").Prop("datasetChange").Prop("accessChanges");
+        var changes = r.Payload.Prop("metadata"u8).Prop("datasetChange"u8).Prop("accessChanges"u8);
         if (changes.ValueKind == JsonValueKind.Undefined || changes.ValueKind == JsonValueKind.Null) return; // the access list did not change
         if (changes.ValueKind != JsonValueKind.Array)
         {
@@ -149,18 +149,18 @@ internal static class GcpGrants
         int broken = 0;
         foreach (var c in changes.EnumerateArray())
         {
-            string? action = c.Str("action");
+            string? action = c.Str("action"u8);
             ShareAction? a = string.Equals(action, "ADD", StringComparison.OrdinalIgnoreCase) ? ShareAction.Add
                 : string.Equals(action, "REMOVE", StringComparison.OrdinalIgnoreCase) ? ShareAction.Remove
                 : null;
-            var access = c.Prop("access");
+            var access = c.Prop("access"u8);
             string? member = MemberOfAccess(access, r.Project, out string? role);
             if (a == null || member == null)
             {
                 broken++;
                 continue;
             }
-            r.Grants.Add(new GcpGrant(a.Value, member, role, Condition(access.Prop("condition"))));
+            r.Grants.Add(new GcpGrant(a.Value, member, role, Condition(access.Prop("condition"u8))));
         }
         ReportBroken(r, broken, "metadata.datasetChange.accessChanges", "change(s) without an ADD or REMOVE action or a grantee");
     }
@@ -168,16 +168,16 @@ internal static class GcpGrants
     /// <summary>The IAM member a BigQuery access entry stands for (the mappings BigQuery documents).</summary>
     private static string? MemberOfAccess(JsonElement access, string? project, out string? role)
     {
-        role = access.Str("role");
+        role = access.Str("role"u8);
         string? v;
-        if ((v = access.Str("userByEmail")) != null)
+        if ((v = access.Str("userByEmail"u8)) != null)
         {
             return (v.EndsWith(".gserviceaccount.com", StringComparison.OrdinalIgnoreCase) ? "serviceAccount:" : "user:") + v;
         }
-        if ((v = access.Str("groupByEmail")) != null) return "group:" + v;
-        if ((v = access.Str("domain")) != null) return "domain:" + v;
-        if ((v = access.Str("iamMember")) != null) return v;
-        if ((v = access.Str("specialGroup")) != null)
+        if ((v = access.Str("groupByEmail"u8)) != null) return "group:" + v;
+        if ((v = access.Str("domain"u8)) != null) return "domain:" + v;
+        if ((v = access.Str("iamMember"u8)) != null) return v;
+        if ((v = access.Str("specialGroup"u8)) != null)
         {
             switch (v)
             {
@@ -187,23 +187,23 @@ internal static class GcpGrants
                 default: return v; // allAuthenticatedUsers, allUsers
             }
         }
-        var view = access.Prop("view");
+        var view = access.Prop("view"u8);
         if (view.IsObject())
         {
             role ??= "authorized view";
-            return Reference(view.Str("projectId"), view.Str("datasetId"), "tables", view.Str("tableId"));
+            return Reference(view.Str("projectId"u8), view.Str("datasetId"u8), "tables", view.Str("tableId"u8));
         }
-        var routine = access.Prop("routine");
+        var routine = access.Prop("routine"u8);
         if (routine.IsObject())
         {
             role ??= "authorized routine";
-            return Reference(routine.Str("projectId"), routine.Str("datasetId"), "routines", routine.Str("routineId"));
+            return Reference(routine.Str("projectId"u8), routine.Str("datasetId"u8), "routines", routine.Str("routineId"u8));
         }
-        var dataset = access.Prop("dataset").Prop("dataset");
+        var dataset = access.Prop("dataset"u8).Prop("dataset"u8);
         if (dataset.IsObject())
         {
             role ??= "authorized dataset";
-            return Reference(dataset.Str("projectId"), dataset.Str("datasetId"), null, null);
+            return Reference(dataset.Str("projectId"u8), dataset.Str("datasetId"u8), null, null);
         }
         return null;
     }
@@ -223,26 +223,26 @@ internal static class GcpGrants
     /// </summary>
     public static void FromTransferJob(GcpRecord r)
     {
-        var request = r.Payload.Prop("request");
-        var response = r.Payload.Prop("response");
-        var job = request.Prop("transferJob");
-        if (!job.IsObject() && (request.Prop("transferSpec").IsObject() || request.Prop("replicationSpec").IsObject())) job = request;
+        var request = r.Payload.Prop("request"u8);
+        var response = r.Payload.Prop("response"u8);
+        var job = request.Prop("transferJob"u8);
+        if (!job.IsObject() && (request.Prop("transferSpec"u8).IsObject() || request.Prop("replicationSpec"u8).IsObject())) job = request;
         var spec = Spec(job);
         if (!spec.IsObject() && r.Succeeded) spec = Spec(response);
         bool create = r.Operation.EndsWith("CreateTransferJob", StringComparison.Ordinal);
         // A job being created has no name until the response gives it one; the resource name is only its project.
-        r.ResourceId = response.Str("name") ?? job.Str("name") ?? request.Str("jobName");
+        r.ResourceId = response.Str("name"u8) ?? job.Str("name"u8) ?? request.Str("jobName"u8);
         r.NoResourceName = r.ResourceId == null;
-        r.Project = job.Str("projectId") ?? request.Str("projectId") ?? response.Str("projectId") ?? r.Project;
+        r.Project = job.Str("projectId"u8) ?? request.Str("projectId"u8) ?? response.Str("projectId"u8) ?? r.Project;
         if (!spec.IsObject())
         {
             if (create) r.Context.Incomplete($"{r.What} has no transferSpec in its request or response, so where it copies cannot be read");
             return;
         }
-        var sink = spec.Prop("gcsDataSink");
-        string? bucket = sink.Str("bucketName");
+        var sink = spec.Prop("gcsDataSink"u8);
+        string? bucket = sink.Str("bucketName"u8);
         if (bucket == null) return; // a sink outside Cloud Storage (a POSIX file system through the project's own agents)
-        string target = "gs://" + bucket + "/" + (sink.Str("path") ?? "").TrimStart('/');
+        string target = "gs://" + bucket + "/" + (sink.Str("path"u8) ?? "").TrimStart('/');
         string source = SourceOf(spec);
         r.Grants.Add(new GcpGrant(ShareAction.Add, target.TrimEnd('/'), null,
             $"copies {source} to {target.TrimEnd('/')}; the log does not name the project that owns the sink bucket", GranteeType.Unknown));
@@ -250,29 +250,29 @@ internal static class GcpGrants
 
     private static JsonElement Spec(JsonElement job)
     {
-        var spec = job.Prop("transferSpec");
-        return spec.IsObject() ? spec : job.Prop("replicationSpec");
+        var spec = job.Prop("transferSpec"u8);
+        return spec.IsObject() ? spec : job.Prop("replicationSpec"u8);
     }
 
     private static string SourceOf(JsonElement spec)
     {
         string? v;
-        if ((v = spec.Prop("gcsDataSource").Str("bucketName")) != null) return "gs://" + v;
-        if ((v = spec.Prop("awsS3DataSource").Str("bucketName")) != null) return "s3://" + v;
-        if ((v = spec.Prop("awsS3CompatibleDataSource").Str("bucketName")) != null) return "S3-compatible bucket " + v;
-        var azure = spec.Prop("azureBlobStorageDataSource");
-        if ((v = azure.Str("storageAccount")) != null) return $"Azure storage account {v} container {azure.Str("container")}";
-        if ((v = spec.Prop("httpDataSource").Str("listUrl")) != null) return "the URL list " + v;
-        if ((v = spec.Prop("posixDataSource").Str("rootDirectory")) != null) return "the file system " + v;
-        if ((v = spec.Prop("hdfsDataSource").Str("path")) != null) return "HDFS " + v;
+        if ((v = spec.Prop("gcsDataSource"u8).Str("bucketName"u8)) != null) return "gs://" + v;
+        if ((v = spec.Prop("awsS3DataSource"u8).Str("bucketName"u8)) != null) return "s3://" + v;
+        if ((v = spec.Prop("awsS3CompatibleDataSource"u8).Str("bucketName"u8)) != null) return "S3-compatible bucket " + v;
+        var azure = spec.Prop("azureBlobStorageDataSource"u8);
+        if ((v = azure.Str("storageAccount"u8)) != null) return $"Azure storage account {v} container {azure.Str("container"u8)}";
+        if ((v = spec.Prop("httpDataSource"u8).Str("listUrl"u8)) != null) return "the URL list " + v;
+        if ((v = spec.Prop("posixDataSource"u8).Str("rootDirectory"u8)) != null) return "the file system " + v;
+        if ((v = spec.Prop("hdfsDataSource"u8).Str("path"u8)) != null) return "HDFS " + v;
         return "an unnamed source";
     }
 
     private static string? Condition(JsonElement condition)
     {
         if (!condition.IsObject()) return null;
-        string? title = condition.Str("title");
-        string? expression = condition.Str("expression");
+        string? title = condition.Str("title"u8);
+        string? expression = condition.Str("expression"u8);
         if (title == null && expression == null) return null;
         return "only under the condition " + (title != null ? $"'{title}'" : "") + (title != null && expression != null ? ": " : "") + expression;
     }

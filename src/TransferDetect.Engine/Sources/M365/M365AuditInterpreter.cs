@@ -119,7 +119,7 @@ internal sealed class M365AuditInterpreter : ShareInterpreter
     public override bool Recognizes(JsonElement record)
     {
         if (!record.IsObject()) return false;
-        if (record.Prop("Operation").ValueKind != JsonValueKind.String && record.Prop("Operations").ValueKind != JsonValueKind.String) return false;
+        if (record.Prop("Operation"u8).ValueKind != JsonValueKind.String && record.Prop("Operations"u8).ValueKind != JsonValueKind.String) return false;
         foreach (var marker in Markers)
         {
             if (record.Prop(marker).ValueKind != JsonValueKind.Undefined) return true;
@@ -129,7 +129,7 @@ internal sealed class M365AuditInterpreter : ShareInterpreter
 
     public override void Interpret(JsonElement record, RecordContext context, List<ShareEvent> output)
     {
-        var auditData = record.Prop("AuditData");
+        var auditData = record.Prop("AuditData"u8);
         if (auditData.ValueKind == JsonValueKind.Object)
         {
             Map(auditData, record, context, output, auditDataMissing: false);
@@ -168,7 +168,7 @@ internal sealed class M365AuditInterpreter : ShareInterpreter
     /// <summary>Reads one audit record; <paramref name="row"/> is the export row around it (the record itself for the API shape).</summary>
     private void Map(JsonElement audit, JsonElement row, RecordContext context, List<ShareEvent> output, bool auditDataMissing)
     {
-        var operation = M365Operations.Find(audit.Str("Operation") ?? ColumnOperation(row));
+        var operation = M365Operations.Find(audit.Str("Operation"u8) ?? ColumnOperation(row));
         if (operation == null || !Wants(operation.Category)) return;
         context.Statistics.CandidateRecords++;
 
@@ -277,7 +277,7 @@ internal sealed class M365AuditInterpreter : ShareInterpreter
 
     private static void SharingPolicy(RecordFields r, JsonElement audit, RecordContext context, List<ShareEvent> output)
     {
-        var properties = audit.Prop("ModifiedProperties");
+        var properties = audit.Prop("ModifiedProperties"u8);
         if (properties.ValueKind == JsonValueKind.String)
         {
             // Sentinel's OfficeActivity keeps nested arrays as JSON strings.
@@ -309,9 +309,9 @@ internal sealed class M365AuditInterpreter : ShareInterpreter
     }
 
     /// <summary>The operation named by the export's columns (Search-UnifiedAuditLog Operations, Purview Operation or Operations).</summary>
-    private static string? ColumnOperation(JsonElement row) => row.Str("Operations") ?? row.Str("Operation");
+    private static string? ColumnOperation(JsonElement row) => row.Str("Operations"u8) ?? row.Str("Operation"u8);
 
-    private static string? ColumnId(JsonElement row) => row.Str("RecordId") ?? row.Str("Identity") ?? row.Str("Id");
+    private static string? ColumnId(JsonElement row) => row.Str("RecordId"u8) ?? row.Str("Identity"u8) ?? row.Str("Id"u8);
 
     internal static string IdText(string? id) => id != null ? $" (Id {id})" : "";
 
@@ -339,24 +339,24 @@ internal sealed class M365AuditInterpreter : ShareInterpreter
         {
             _context = context;
             Operation = operation;
-            EventId = audit.Str("Id") ?? audit.Str("OfficeId") ?? ColumnId(row);
-            Time = M365Targets.ParseTime(audit.Str("CreationTime")) ?? M365Targets.ParseTime(row.Str("CreationDate")) ??
-                M365Targets.ParseTime(audit.Str("TimeGenerated")) ?? ShareTimes.Unknown;
-            Actor = NonEmpty(audit.Str("UserId")) ?? NonEmpty(row.Str("UserIds")) ?? NonEmpty(row.Str("UserId"));
-            SourceIp = M365Targets.IpOf(audit.Str("ClientIP") ?? audit.Str("ClientIPAddress") ?? audit.Str("ActorIpAddress"));
-            UserAgent = NonEmpty(audit.Str("UserAgent"));
-            OrganizationId = NonEmpty(audit.Str("OrganizationId")) ?? NonEmpty(row.Str("OrganizationId"));
-            Workload = NonEmpty(audit.Str("Workload")) ?? NonEmpty(audit.Str("OfficeWorkload"));
-            CorrelationId = NonEmpty(audit.Str("CorrelationId")) ?? NonEmpty(audit.Prop("AppAccessContext").Str("CorrelationId"));
-            Status = NonEmpty(audit.Str("ResultStatus"));
-            string? objectId = NonEmpty(audit.Str("ObjectId")) ?? NonEmpty(audit.Str("OfficeObjectId"));
-            string? siteUrl = NonEmpty(audit.Str("SiteUrl")) ?? NonEmpty(audit.Str("Site_Url"));
-            string? relative = NonEmpty(audit.Str("SourceRelativeUrl"));
+            EventId = audit.Str("Id"u8) ?? audit.Str("OfficeId"u8) ?? ColumnId(row);
+            Time = M365Targets.ParseTime(audit.Str("CreationTime"u8)) ?? M365Targets.ParseTime(row.Str("CreationDate"u8)) ??
+                M365Targets.ParseTime(audit.Str("TimeGenerated"u8)) ?? ShareTimes.Unknown;
+            Actor = NonEmpty(audit.Str("UserId"u8)) ?? NonEmpty(row.Str("UserIds"u8)) ?? NonEmpty(row.Str("UserId"u8));
+            SourceIp = M365Targets.IpOf(audit.Str("ClientIP"u8) ?? audit.Str("ClientIPAddress"u8) ?? audit.Str("ActorIpAddress"u8));
+            UserAgent = NonEmpty(audit.Str("UserAgent"u8));
+            OrganizationId = NonEmpty(audit.Str("OrganizationId"u8)) ?? NonEmpty(row.Str("OrganizationId"u8));
+            Workload = NonEmpty(audit.Str("Workload"u8)) ?? NonEmpty(audit.Str("OfficeWorkload"u8));
+            CorrelationId = NonEmpty(audit.Str("CorrelationId"u8)) ?? NonEmpty(audit.Prop("AppAccessContext"u8).Str("CorrelationId"u8));
+            Status = NonEmpty(audit.Str("ResultStatus"u8));
+            string? objectId = NonEmpty(audit.Str("ObjectId"u8)) ?? NonEmpty(audit.Str("OfficeObjectId"u8));
+            string? siteUrl = NonEmpty(audit.Str("SiteUrl"u8)) ?? NonEmpty(audit.Str("Site_Url"u8));
+            string? relative = NonEmpty(audit.Str("SourceRelativeUrl"u8));
             ResourceId = objectId ?? (siteUrl != null && relative != null ? siteUrl.TrimEnd('/') + "/" + relative.TrimStart('/') : siteUrl);
-            ResourceType = M365Targets.ResourceTypeOf(audit.Str("ItemType"), ResourceId, Workload, audit.Str("SourceFileName"));
-            TargetName = NonEmpty(audit.Str("TargetUserOrGroupName"));
-            TargetType = NonEmpty(audit.Str("TargetUserOrGroupType"));
-            string? eventData = audit.Str("EventData") ?? audit.Str("Event_Data");
+            ResourceType = M365Targets.ResourceTypeOf(audit.Str("ItemType"u8), ResourceId, Workload, audit.Str("SourceFileName"u8));
+            TargetName = NonEmpty(audit.Str("TargetUserOrGroupName"u8));
+            TargetType = NonEmpty(audit.Str("TargetUserOrGroupType"u8));
+            string? eventData = audit.Str("EventData"u8) ?? audit.Str("Event_Data"u8);
             LinkType = M365Targets.EventDataValue(eventData, "Type");
             Permission = M365Targets.EventDataValue(eventData, "Permissions granted") ?? LinkType;
         }

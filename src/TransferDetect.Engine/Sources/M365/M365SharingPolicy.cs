@@ -50,10 +50,10 @@ internal static class M365SharingPolicy
         if (modifiedProperties.ValueKind != JsonValueKind.Array) return changes;
         foreach (var p in modifiedProperties.EnumerateArray())
         {
-            string? name = p.Str("Name");
+            string? name = p.Str("Name"u8);
             if (string.IsNullOrWhiteSpace(name)) continue;
-            string oldValue = (p.Str("OldValue") ?? "").Trim();
-            string newValue = (p.Str("NewValue") ?? "").Trim();
+            string oldValue = (p.Str("OldValue"u8) ?? "").Trim();
+            string newValue = (p.Str("NewValue"u8) ?? "").Trim();
             string details = $"{name}: '{oldValue}' -> '{newValue}'";
             string n = name!.Trim();
             if (Has(n, "SharingCapabilit"))
