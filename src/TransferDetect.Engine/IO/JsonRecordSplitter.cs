@@ -652,6 +652,8 @@ internal sealed class JsonRecordSplitter
     /// </summary>
     private bool WrapperKeysAbsent()
     {
+        // Nothing read since the last look: no key can have come (each record of JSON lines asks again).
+        if (_keyFreeUntil == _base + _end) return true;
         long from = Math.Max(_base + _pos, _keyFreeUntil - _longestQuotedKey);
         int start = (int)(from - _base);
         var region = new ReadOnlySpan<byte>(_buf, start, _end - start);
