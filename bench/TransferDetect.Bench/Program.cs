@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.IO.Compression;
 using TransferDetect.Bench;
 using TransferDetect.Engine.Sources;
 using TransferDetect.Engine.Detection;
