@@ -63,18 +63,21 @@ internal sealed class CloudTrailInterpreter : ShareInterpreter
     }
 
     /// <summary>
-    /// Does <c>ventSource"</c> occur in the record? CloudTrail writes eventSource just before eventName, so the few
-    /// bytes before the eventName key at <paramref name="key"/> are looked at first; only when it is not there is the
-    /// whole record searched. The answer is the same either way; most records are spared the second search.
+    /// Does <c>ventSource"</c> occur in the record? CloudTrail writes eventSource just before eventName
+    /// (<c>"eventSource":"ec2.amazonaws.com","eventName"</c>), so the pair before the eventName key at
+    /// <paramref name="key"/> is read first: the value's quotes, then the key's bytes compared where they must
+    /// be. Else the 128 bytes before the key are searched, and only then the whole record. The answer is the
+    /// same every way (each test compares the needle's own bytes); most records need no search at all.
     /// </summary>
 #if NET8_0_OR_GREATER
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
 #endif
-    private static bool HasEventSource(ReadOnlySpan<byte> json, int key)
+    internal static bool HasEventSource(ReadOnlySpan<byte> json, int key)
     {
         const int Window = 128;
         if (key > 0)
         {
+            if (EventSourceJustBefore(json, key)) return true;
             int from = Math.Max(0, key - Window);
             if (EventSourceKey.In(json.Slice(from, key - from))) return true;
         }
@@ -82,6 +85,20 @@ internal sealed class CloudTrailInterpreter : ShareInterpreter
     }
 
     private static readonly Needle EventSourceKey = new("ventSource\""u8);
+
+    /// <summary>
+    /// Is the member before the key at <paramref name="key"/> (its opening quote) an eventSource with a string
+    /// value, written without spaces: <c>ventSource":"value",</c> ending just before it?
+    /// </summary>
+    internal static bool EventSourceJustBefore(ReadOnlySpan<byte> json, int key)
+    {
+        int close = key - 2;
+        if (close < 0 || key > json.Length || json[key - 1] != (byte)',' || json[close] != (byte)'"') return false;
+        // The value's opening quote: an escaped quote inside the value stops here too, and then no colon precedes it.
+        int open = json.Slice(0, close).LastIndexOf((byte)'"');
+        const int Name = 11; // ventSource"
+        return open > Name && json[open - 1] == (byte)':' && json.Slice(open - 1 - Name, Name).SequenceEqual(EventSourceKey.Bytes);
+    }
 
     private static bool HasEventNameNotAnObject(ReadOnlySpan<byte> json)
     {
