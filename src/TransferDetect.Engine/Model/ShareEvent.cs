@@ -97,6 +97,13 @@ public sealed class ShareEvent
     /// </summary>
     internal bool OutcomeOnly { get; init; }
 
+    /// <summary>
+    /// What the provider's fold knows of the event beyond its fields (<see cref="Sources.IShareEventFold"/>), set
+    /// when the event is made. A field, not a weak table keyed by the event: a table's entry is a GC handle that
+    /// every collection scans, and a scan makes one for each Azure record it reads.
+    /// </summary>
+    internal object? FoldState { get; set; }
+
     public override string ToString() =>
         $"{Operation} {Action} {ResourceType} {ResourceId} -> {GranteeType} {Grantee}";
 }

@@ -1,7 +1,6 @@
 using System;
 using System.Collections.Generic;
 using System.Globalization;
-using System.Runtime.CompilerServices;
 using TransferDetect.Engine.Model;
 
 namespace TransferDetect.Engine.Sources.Azure;
@@ -40,12 +39,10 @@ internal sealed class AzureEventState
 /// </summary>
 internal sealed class AzureActivityFold : IShareEventFold
 {
-    private readonly ConditionalWeakTable<ShareEvent, AzureEventState> _states = new();
-
     /// <summary>Attaches what the fold needs to an event the interpreter made.</summary>
-    public void Attach(ShareEvent e, AzureEventState state) => _states.Add(e, state);
+    public void Attach(ShareEvent e, AzureEventState state) => e.FoldState = state;
 
-    public AzureEventState? StateOf(ShareEvent e) => _states.TryGetValue(e, out var s) ? s : null;
+    public AzureEventState? StateOf(ShareEvent e) => e.FoldState as AzureEventState;
 
     public string? KeyOf(ShareEvent e) => StateOf(e)?.Key;
 
@@ -120,7 +117,7 @@ internal sealed class AzureActivityFold : IShareEventFold
             related: ShareEventFolder.RelatedIds(first.EventId ?? other.EventId, x, y),
             outcomeOnly: x.OutcomeOnly && y.OutcomeOnly,
             revokedAt: RevokedAt(state));
-        _states.Add(merged, state);
+        Attach(merged, state);
         return merged;
     }
 
@@ -160,7 +157,7 @@ internal sealed class AzureActivityFold : IShareEventFold
             related: ShareEventFolder.RelatedIds(begin.EventId, begin, end),
             outcomeOnly: false,
             revokedAt: RevokedAt(state));
-        _states.Add(merged, state);
+        Attach(merged, state);
         return merged;
     }
 
