@@ -220,4 +220,67 @@ public class ClaimOperationValueTests
     {
         Assert.Equal(OperationValues.Unknown, M365AuditInterpreter.ReadOperationValues(Encoding.UTF8.GetBytes(json)));
     }
+
+    /// <summary>Pieces of records for the comparison below: every operation key in every form, near misses and escaped copies.</summary>
+    private static readonly string[] OperationPieces =
+    {
+        "\"operationName\":\"Microsoft.Compute/disks/write\"",
+        "\"operationName\":\"Microsoft.Compute/snapshots/beginGetAccess/action\"",
+        "\"operationName\":\"GetBlob\"",
+        "\"operationName\":{\"value\":\"Microsoft.Compute/virtualMachines/write\",\"localizedValue\":\"Create VM\"}",
+        "\"operationName\":{\"value\":\"Microsoft.Storage/storageAccounts/listKeys/action\"}",
+        "\"operationName\": \"Microsoft.Web/sites/write\"",
+        "\"operationName\":17",
+        "\"OperationNameValue\":\"MICROSOFT.STORAGE/STORAGEACCOUNTS/WRITE\"",
+        "\"OperationNameValue\":\"MICROSOFT.COMPUTE/DISKS/BEGINGETACCESS/ACTION\"",
+        "\"OperationNameValue\":\"Delete\"",
+        "\"OperationName\":\"Create or Update Virtual Machine\"",
+        "\"OperationName\":\"Microsoft.Network/networkSecurityGroups/write\"",
+        "\"OperationName\":{\"Value\":\"Microsoft.Compute/galleries/share/action\"}",
+        "\"Operation\":\"FileAccessed\"",
+        "\"Operations\":\"SharingSet\"",
+        "\"operationname\":\"Microsoft.Compute/disks/write\"",
+        "\"xoperationName\":\"Microsoft.Compute/disks/beginGetAccess/action\"",
+        "\"operationNames\":\"a/b\"",
+        "\"message\":\"an operation \\\"operationName\\\" peration\"",
+        "\"text\":\"x\\\"OperationName\":\"Microsoft.Compute/disks/write\"",
+        "\"properties\":{\"operationName\":\"Microsoft.Compute/snapshots/write\"}",
+        "\"resultType\":\"Success\"",
+        "\"note\":\"peration\"",
+        "\"evt\":{\"name\":\"x\"}",
+        "\"escaped\":\"\\u0041\"",
+    };
+
+    [Fact]
+    public void The_one_search_for_the_azure_operation_keys_answers_as_reading_each_key_in_turn()
+    {
+        // 20,000 records of 0 to 6 pieces in random order (seeded), and every record the other tests make.
+        var random = new Random(1537);
+        var answers = new Dictionary<OperationValues, int>();
+        void Compare(byte[] json)
+        {
+            var expected = AzureActivityInterpreter.ReadOperationValuesKeyByKey(json);
+            Assert.True(expected == AzureActivityInterpreter.ReadOperationValues(json), Encoding.UTF8.GetString(json));
+            answers[expected] = answers.TryGetValue(expected, out var n) ? n + 1 : 1;
+        }
+        for (int r = 0; r < 20_000; r++)
+        {
+            int count = random.Next(7);
+            var pieces = Enumerable.Range(0, count).Select(_ => OperationPieces[random.Next(OperationPieces.Length)]);
+            Compare(Encoding.UTF8.GetBytes("{" + string.Join(",", pieces) + "}"));
+        }
+        foreach (var op in AzureOperations.All)
+        {
+            foreach (var name in Cases(op.Name))
+            {
+                foreach (var (_, json) in AzureShapes(name)) Compare(json);
+            }
+        }
+        foreach (var op in new[] { "Microsoft.Compute/virtualMachines/write", "Microsoft.Resources/deployments/write" })
+        {
+            foreach (var (_, json) in AzureShapes(op)) Compare(json);
+        }
+        // Each answer was given, so each way through the reading was taken.
+        Assert.True(answers.Count == 3 && answers.Values.All(n => n > 100), string.Join(", ", answers));
+    }
 }
