@@ -229,7 +229,8 @@ internal sealed class AzureRecord : IDisposable
     /// <summary>An ISO-8601 time, or the Azure portal's CSV form "11/24/2026, 10:00:00.000 AM", as UTC.</summary>
     public static DateTime? ParseTime(string text)
     {
-        if (DateTime.TryParseExact(text.Trim(), PortalFormats, CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal, out var t))
+        // The portal's forms all hold the date separator: ISO times, nearly all, go straight to the ISO reading.
+        if (text.IndexOf('/') >= 0 && DateTime.TryParseExact(text.Trim(), PortalFormats, CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal, out var t))
         {
             return DateTime.SpecifyKind(t, DateTimeKind.Utc);
         }
