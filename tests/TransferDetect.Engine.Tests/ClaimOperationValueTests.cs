@@ -283,4 +283,77 @@ public class ClaimOperationValueTests
         // Each answer was given, so each way through the reading was taken.
         Assert.True(answers.Count == 3 && answers.Values.All(n => n > 100), string.Join(", ", answers));
     }
+
+    /// <summary>Pieces of M365 records for the comparison below: each operation key plain and inside AuditData, odd values, near misses.</summary>
+    private static readonly string[] M365Pieces =
+    {
+        "\"Operation\":\"FileAccessed\"",
+        "\"Operation\":\"SharingSet\"",
+        "\"Operations\":\"AnonymousLinkCreated\"",
+        "\"Operations\":\"UserLoggedIn\"",
+        "\"Operation\":17",
+        "\"Operation\" : \"FileModified\"",
+        "\"Operation\":\"Caf\u00e9\"",
+        "\"AuditData\":\"{\\\"Operation\\\":\\\"FileAccessed\\\",\\\"Workload\\\":\\\"OneDrive\\\"}\"",
+        "\"AuditData\":\"{\\\"Operation\\\":\\\"SecureLinkUsed\\\"}\"",
+        "\"AuditData\":\"{\\\"Operations\\\":\\\"PageViewed\\\"}\"",
+        "\"AuditData\":\"{\\\"Operation\\\":5}\"",
+        "\"AuditData\":{\"Operation\":\"CompanyLinkCreated\"}",
+        "\"note\":\"x\\\"Operation\":\"FileAccessed\"",
+        "\"operation\":\"SharingSet\"",
+        "\"xOperation\":\"SharingSet\"",
+        "\"OperationName\":\"SharingSet\"",
+        "\"Operationss\":\"SharingSet\"",
+        "\"text\":\"peration\"",
+        "\"CreationDate\":\"2024-08-01T12:00:00Z\"",
+        "\"escaped\":\"\\u0041\"",
+    };
+
+    [Fact]
+    public void The_one_search_for_the_m365_operation_keys_answers_as_reading_each_key_in_turn()
+    {
+        // 20,000 records of 0 to 6 pieces in random order (seeded), and every record the other tests make.
+        var random = new Random(1537);
+        var answers = new Dictionary<OperationValues, int>();
+        void Compare(byte[] json)
+        {
+            var expected = M365AuditInterpreter.ReadOperationValuesKeyByKey(json);
+            Assert.True(expected == M365AuditInterpreter.ReadOperationValues(json), Encoding.UTF8.GetString(json));
+            answers[expected] = answers.TryGetValue(expected, out var n) ? n + 1 : 1;
+        }
+        for (int r = 0; r < 20_000; r++)
+        {
+            int count = random.Next(7);
+            var pieces = Enumerable.Range(0, count).Select(_ => M365Pieces[random.Next(M365Pieces.Length)]);
+            Compare(Encoding.UTF8.GetBytes("{" + string.Join(",", pieces) + "}"));
+        }
+        foreach (var op in M365Operations.All.Select(o => o.Name).Append("FileAccessed"))
+        {
+            foreach (var name in Cases(op))
+            {
+                foreach (var column in new[] { null, "FileAccessed" })
+                {
+                    foreach (var (_, json) in M365Shapes(name, column)) Compare(json);
+                }
+            }
+        }
+        Assert.True(answers.Count == 3 && answers.Values.All(n => n > 100), string.Join(", ", answers));
+    }
+
+    [Fact]
+    public void The_azure_mark_found_by_one_search_is_the_mark_found_key_by_key()
+    {
+        // Records of Azure and M365 pieces, and of the lower-case operationname and a Datadog evt with and without resourceId.
+        var pieces = OperationPieces.Concat(M365Pieces).Concat(new[] { "\"resourceId\":\"/subscriptions/x\"", "\"operationname \":\"a/b\"" }).ToArray();
+        var random = new Random(1537);
+        int marked = 0;
+        for (int r = 0; r < 20_000; r++)
+        {
+            var json = Encoding.UTF8.GetBytes("{" + string.Join(",", Enumerable.Range(0, random.Next(5)).Select(_ => pieces[random.Next(pieces.Length)])) + "}");
+            bool expected = AzureActivityInterpreter.MarkedKeyByKey(json);
+            Assert.True(expected == AzureActivityInterpreter.Marked(json), Encoding.UTF8.GetString(json));
+            if (expected) marked++;
+        }
+        Assert.True(marked > 2000 && marked < 18_000, $"{marked}");
+    }
 }

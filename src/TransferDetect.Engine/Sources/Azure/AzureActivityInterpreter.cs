@@ -45,9 +45,7 @@ internal sealed class AzureActivityInterpreter : ShareInterpreter
     /// </summary>
     public override RecordClaim Claim(ReadOnlySpan<byte> json)
     {
-        bool marked = Keys.OperationName.In(json) || Keys.OperationNameValue.In(json) || Keys.PascalOperationName.In(json) ||
-            Keys.LowerOperationName.In(json) || (Keys.Evt.In(json) && Keys.ResourceId.In(json));
-        if (!marked) return RecordClaim.NotMine;
+        if (!Marked(json)) return RecordClaim.NotMine;
         var values = ReadOperationValues(json);
         if (values == OperationValues.MaybeShare) return RecordClaim.Candidate;
         if (values == OperationValues.Unknown)
@@ -62,6 +60,33 @@ internal sealed class AzureActivityInterpreter : ShareInterpreter
             Keys.ActivityStatusValue.In(json) || Keys.OperationNameValue.In(json) || Keys.Evt.In(json);
         return activityLog ? RecordClaim.Skip : RecordClaim.Candidate;
     }
+
+    /// <summary>
+    /// Is the record one the Activity Log may have written: an operationName, OperationNameValue, OperationName or
+    /// operationname key, or a Datadog evt with a resourceId? The four keys are found by one search for what they
+    /// share ("peration"), each named by the bytes around it, so a record of another log is searched once, not four times.
+    /// </summary>
+    internal static bool Marked(ReadOnlySpan<byte> json)
+    {
+        int from = 0;
+        while (true)
+        {
+            int at = Keys.Peration.IndexOf(json.Slice(from));
+            if (at < 0) break;
+            int p = from + at;
+            from = p + Keys.Peration.Length;
+            if (p < 2 || json[p - 2] != (byte)'"') continue;
+            var rest = json.Slice(from);
+            if (json[p - 1] == (byte)'o' && (rest.StartsWith("Name\""u8) || rest.StartsWith("name\""u8))) return true;
+            if (json[p - 1] == (byte)'O' && (rest.StartsWith("Name\""u8) || rest.StartsWith("NameValue\""u8))) return true;
+        }
+        return Keys.Evt.In(json) && Keys.ResourceId.In(json);
+    }
+
+    /// <summary><see cref="Marked"/> as it was written before its one search, for the tests.</summary>
+    internal static bool MarkedKeyByKey(ReadOnlySpan<byte> json) =>
+        Keys.OperationName.In(json) || Keys.OperationNameValue.In(json) || Keys.PascalOperationName.In(json) ||
+        Keys.LowerOperationName.In(json) || (Keys.Evt.In(json) && Keys.ResourceId.In(json));
 
     /// <summary>
     /// Reads every value of the keys <see cref="AzureRecord.OperationOf"/> reads (operationName and
