@@ -185,7 +185,7 @@ public class SplitterEquivalenceTests
     }
 
     /// <summary>Hands out the data in chunks of a given size, to move every buffer boundary.</summary>
-    private sealed class ChunkedStream : MemoryStream
+    internal sealed class ChunkedStream : MemoryStream
     {
         private readonly int _chunk;
         public ChunkedStream(byte[] data, int chunk) : base(data) => _chunk = chunk;

@@ -6,6 +6,11 @@ using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Threading;
+#if NET8_0_OR_GREATER
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+#endif
 using TransferDetect.Engine.Hosting;
 
 namespace TransferDetect.Engine.IO;
@@ -51,6 +56,9 @@ internal sealed class CsvRecordReader
 
     /// <summary>Rows handed out so far.</summary>
     public long RecordCount { get; private set; }
+
+    /// <summary>Copy quoted JSON fields 32 bytes a step where the machine can (net8.0); false keeps to the byte-run code, which the tests compare it with.</summary>
+    internal bool Vectorized { get; init; } = true;
 
     /// <summary>Bytes of text read so far.</summary>
     public long BytesRead => _base + _end;
@@ -370,6 +378,9 @@ internal sealed class CsvRecordReader
     /// </summary>
     private bool QuotedRun(bool json, ref bool oversized)
     {
+#if NET8_0_OR_GREATER
+        if (json && Vectorized && Vector256.IsHardwareAccelerated && QuotedJsonBlocks()) return true;
+#endif
         while (_pos < _end)
         {
             var rest = new ReadOnlySpan<byte>(_chunk, _pos, _end - _pos);
@@ -401,6 +412,63 @@ internal sealed class CsvRecordReader
         }
         return false;
     }
+
+#if NET8_0_OR_GREATER
+    /// <summary>
+    /// The common part of a quoted field of a row (AuditData's JSON text), 32 bytes a step: blocks without a quote,
+    /// backslash or control character are copied whole, a doubled quote is written \" at once, and the closing quote
+    /// ends the field (true). Anything else (a backslash, a control character, a quote at the chunk's end, the last
+    /// 31 bytes, a field that could outgrow the record limit) is left where it is for <see cref="QuotedRun"/>'s own
+    /// loop (false), so the result is the same byte for byte; the tests compare the two.
+    /// </summary>
+    private bool QuotedJsonBlocks()
+    {
+        int pos = _pos, end = _end, length = _fieldLength;
+        // Each byte read becomes at most one written here; past the record limit the byte-by-byte code decides.
+        if ((long)length + (end - pos) > _maxRecordBytes || end - pos < 32) return false;
+        if (_field.Length < length + (end - pos) + 32)
+        {
+            int size = _field.Length;
+            while (size < length + (end - pos) + 32) size *= 2;
+            Array.Resize(ref _field, size);
+        }
+        ref byte src = ref _chunk[0];
+        ref byte dst = ref _field[0];
+        var quote = Vector256.Create((byte)'"');
+        var backslash = Vector256.Create((byte)'\\');
+        var control = Vector256.Create((byte)0x20);
+        bool closed = false;
+        while (pos + 32 <= end)
+        {
+            var v = Vector256.LoadUnsafe(ref src, (nuint)pos);
+            v.StoreUnsafe(ref dst, (nuint)length);
+            uint stops = (Vector256.Equals(v, quote) | Vector256.Equals(v, backslash) | Vector256.LessThan(v, control)).ExtractMostSignificantBits();
+            if (stops == 0)
+            {
+                pos += 32;
+                length += 32;
+                continue;
+            }
+            int k = BitOperations.TrailingZeroCount(stops);
+            pos += k;
+            length += k;
+            if (Unsafe.Add(ref src, pos) != (byte)'"' || pos + 1 >= end) break;
+            if (Unsafe.Add(ref src, pos + 1) != (byte)'"')
+            {
+                pos++;
+                closed = true;
+                break;
+            }
+            Unsafe.Add(ref dst, length) = (byte)'\\';
+            Unsafe.Add(ref dst, length + 1) = (byte)'"';
+            pos += 2;
+            length += 2;
+        }
+        _pos = pos;
+        _fieldLength = length;
+        return closed;
+    }
+#endif
 
     /// <summary>One byte of a field; with <paramref name="json"/> as a JSON string holds it (\" \\ \n \u001F ...).</summary>
     private void Append(byte b, bool json, ref bool oversized)
