@@ -185,6 +185,46 @@ public class SplitterEquivalenceTests
     }
 
     /// <summary>Hands out the data in chunks of a given size, to move every buffer boundary.</summary>
+    [Fact]
+    public void A_line_break_anywhere_in_a_long_json_line_is_read_as_the_byte_by_byte_code_reads_it()
+    {
+        // Three JSON lines of a few hundred bytes (nested objects, arrays, strings with brackets); a line break put at
+        // each place of the middle one in turn (inside a string it is a broken string, elsewhere it ends or cuts the line).
+        string Line(int n) => "{\"time\":\"2026-11-01T00:00:0" + n + "Z\",\"resourceId\":\"/SUBSCRIPTIONS/D5B7/RESOURCEGROUPS/RG-" + n +
+            "\",\"operationName\":\"MICROSOFT.COMPUTE/DISKS/WRITE\",\"identity\":{\"claims\":{\"name\":\"u{" + n + "}[\",\"ids\":[1,2,{\"x\":null}]}}," +
+            "\"properties\":{\"message\":\"a \\\"quoted\\\" } word\",\"entity\":\"" + new string('e', 90) + "\"}}";
+        string middle = Line(2);
+        int cut = 0, same = 0;
+        for (int at = 1; at < middle.Length; at++)
+        {
+            string doc = Line(1) + "\n" + middle.Insert(at, "\n") + "\n" + Line(3) + "\n";
+            var data = Encoding.UTF8.GetBytes(doc);
+            var fastOnes = Split(data, vectorized: true, 1 << 20);
+            var referenceOnes = Split(data, vectorized: false, 1 << 20);
+            Assert.True(referenceOnes.Records.SequenceEqual(fastOnes.Records) && referenceOnes.Issues.SequenceEqual(fastOnes.Issues),
+                $"break at {at}: reference [{string.Join(" | ", referenceOnes.Issues)}] [{string.Join(" | ", referenceOnes.Records.Select(r => r.Substring(0, Math.Min(20, r.Length))))}], " +
+                $"fast [{string.Join(" | ", fastOnes.Issues)}] [{string.Join(" | ", fastOnes.Records.Select(r => r.Substring(0, Math.Min(20, r.Length))))}]");
+            var (records, issues) = fastOnes;
+            Assert.Contains(records, r => r.EndsWith(Line(1), StringComparison.Ordinal));
+            Assert.Contains(records, r => r.EndsWith(Line(3), StringComparison.Ordinal));
+            if (issues.Count > 0) cut++;
+            else same++;
+        }
+        Assert.True(cut > 100, $"{cut} cut, {same} read whole");
+    }
+
+    [Fact]
+    public void An_escaped_line_break_in_broken_json_is_counted_as_a_line_by_both_paths()
+    {
+        // A backslash before a raw line break (not valid JSON, but such files reach responders): the line after it is
+        // still a line, so the records after it keep their line numbers whichever path read the text.
+        string pad = new string('p', 120);
+        string doc = "[\n  {\"a\":\"" + pad + "\\\n" + pad + "\"},\n  {\"b\":\"" + pad + "\"}\n]\n";
+        var (records, _) = SplitBothWays(Encoding.UTF8.GetBytes(doc));
+        Assert.Equal(2, records.Count);
+        Assert.StartsWith("2@4:", records[1]);
+    }
+
     internal sealed class ChunkedStream : MemoryStream
     {
         private readonly int _chunk;

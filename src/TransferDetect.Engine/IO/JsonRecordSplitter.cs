@@ -47,7 +47,9 @@ public readonly struct RawRecord
 internal sealed class JsonRecordSplitter
 {
     private const int InitialBufferSize = 1 << 18;
-    private static readonly byte[] OutsideStops = { (byte)'"', (byte)'{', (byte)'}', (byte)'[', (byte)']', (byte)'\n' };
+    // A backslash too: outside a string (only in broken JSON) it escapes the next byte, as the block scan reads it,
+    // so that both paths agree on where strings are in broken text and report the same problem.
+    private static readonly byte[] OutsideStops = { (byte)'"', (byte)'{', (byte)'}', (byte)'[', (byte)']', (byte)'\n', (byte)'\\' };
     private static readonly byte[] InsideStops = { (byte)'"', (byte)'\\', (byte)'\n' };
 #if NET8_0_OR_GREATER
     private static readonly SearchValues<byte> OutsideSearch = SearchValues.Create(OutsideStops);
@@ -180,7 +182,9 @@ internal sealed class JsonRecordSplitter
 
             if (_escape)
             {
+                // The escaped byte; an escaped line break (broken JSON) is still a line, as the block scan counts it.
                 _escape = false;
+                if (_buf[_pos] == (byte)'\n') _line++;
                 _pos++;
                 continue;
             }
@@ -266,6 +270,10 @@ internal sealed class JsonRecordSplitter
                     break;
                 case (byte)'[':
                     _depth++;
+                    _pos++;
+                    break;
+                case (byte)'\\':
+                    _escape = true;
                     _pos++;
                     break;
                 case (byte)'}':
