@@ -301,7 +301,13 @@ public sealed class ShareLogReader
     private IEnumerable<ShareEvent> Fold(IEnumerable<ShareEvent> events)
     {
         if (!_interpreters.Any(i => i.Fold != null)) return events;
-        var folder = new ShareEventFolder(p => Array.Find(_interpreters, i => i.Provider == p)?.Fold, _options.FoldWindow, _options.FoldCapacity, Statistics);
+        // Each provider's fold, found once (the first interpreter of the provider, as a search of the list finds it), not per event.
+        var folds = new Dictionary<Provider, IShareEventFold?>();
+        foreach (var interpreter in _interpreters)
+        {
+            if (!folds.ContainsKey(interpreter.Provider)) folds[interpreter.Provider] = interpreter.Fold;
+        }
+        var folder = new ShareEventFolder(p => folds.TryGetValue(p, out var fold) ? fold : null, _options.FoldWindow, _options.FoldCapacity, Statistics);
         return folder.Apply(events);
     }
 

@@ -24,14 +24,16 @@ internal sealed class AzureRecord : IDisposable
     public AzureRecord(JsonElement root)
     {
         Root = root;
-        IsLogAnalytics = Has(root, "OperationNameValue"u8) || Has(root, "ActivityStatusValue"u8) || Has(root, "_ResourceId"u8) ||
-            string.Equals(root.Str("Type"u8), "AzureActivity", StringComparison.OrdinalIgnoreCase);
     }
 
     public JsonElement Root { get; }
 
-    /// <summary>A Log Analytics row, whose TenantId column is the workspace's id, not the Entra tenant.</summary>
-    public bool IsLogAnalytics { get; }
+    /// <summary>A Log Analytics row, whose TenantId column is the workspace's id, not the Entra tenant (looked at when first asked).</summary>
+    public bool IsLogAnalytics => _isLogAnalytics ??=
+        Has(Root, "OperationNameValue"u8) || Has(Root, "ActivityStatusValue"u8) || Has(Root, "_ResourceId"u8) ||
+        string.Equals(Root.Str("Type"u8), "AzureActivity", StringComparison.OrdinalIgnoreCase);
+
+    private bool? _isLogAnalytics;
 
     /// <summary>The operation name as the record writes it (any case), from the first field of any shape that has one.</summary>
     public static string? OperationOf(JsonElement root)
@@ -185,11 +187,9 @@ internal sealed class AzureRecord : IDisposable
     {
         get
         {
-            if (!IsLogAnalytics)
-            {
-                var t = NonEmpty(Root.Str("tenantId"u8)) ?? NonEmpty(Root.Str("TenantId"u8));
-                if (t != null) return t.ToLowerInvariant();
-            }
+            // Whether the row is Log Analytics' is asked only of a record that has a tenantId (the diagnostic schema has none).
+            var t = NonEmpty(Root.Str("tenantId"u8)) ?? NonEmpty(Root.Str("TenantId"u8));
+            if (t != null && !IsLogAnalytics) return t.ToLowerInvariant();
             var hierarchy = NonEmpty(Properties.Str("hierarchy"u8)) ?? NonEmpty(Root.Str("Hierarchy"u8));
             if (hierarchy == null) return null;
             int slash = hierarchy.IndexOf('/');
