@@ -426,12 +426,8 @@ internal sealed class CsvRecordReader
         int pos = _pos, end = _end, length = _fieldLength;
         // Each byte read becomes at most one written here; past the record limit the byte-by-byte code decides.
         if ((long)length + (end - pos) > _maxRecordBytes || end - pos < 32) return false;
-        if (_field.Length < length + (end - pos) + 32)
-        {
-            int size = _field.Length;
-            while (size < length + (end - pos) + 32) size *= 2;
-            Array.Resize(ref _field, size);
-        }
+        // Room for the whole rest of the chunk and one block more: each step stores 32 bytes before it looks at them.
+        GrowField(length + (end - pos) + 32, int.MaxValue);
         ref byte src = ref _chunk[0];
         ref byte dst = ref _field[0];
         var quote = Vector256.Create((byte)'"');
@@ -512,14 +508,18 @@ internal sealed class CsvRecordReader
             oversized = true;
             n = Math.Max(0, room);
         }
-        if (_fieldLength + n > _field.Length)
-        {
-            int size = _field.Length;
-            while (size < _fieldLength + n) size *= 2;
-            Array.Resize(ref _field, Math.Min(size, _maxRecordBytes + 1));
-        }
+        GrowField(_fieldLength + n, _maxRecordBytes + 1);
         bytes.Slice(0, n).CopyTo(new Span<byte>(_field, _fieldLength, n));
         _fieldLength += n;
+    }
+
+    /// <summary>Doubles the field buffer until it holds <paramref name="needed"/> bytes, to at most <paramref name="limit"/>.</summary>
+    private void GrowField(int needed, int limit)
+    {
+        if (needed <= _field.Length) return;
+        int size = _field.Length;
+        while (size < needed) size *= 2;
+        Array.Resize(ref _field, Math.Min(size, limit));
     }
 
     private void Append(byte b, ref bool oversized)

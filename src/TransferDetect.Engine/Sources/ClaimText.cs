@@ -25,6 +25,38 @@ internal static class ClaimText
     /// <summary>A \u escape: a key or a letter may be written with one, so the byte tests cannot judge the record.</summary>
     public static readonly IO.Needle UnicodeEscape = new("\\u"u8);
 
+    /// <summary>
+    /// The next operation key of either log (Azure's operationName, OperationNameValue, OperationName, operationname;
+    /// M365's Operation, Operations, also as written inside AuditData): all hold "peration", after a quote and an o
+    /// in either case. One search finds every one of them; the caller names each by the bytes around it. From
+    /// <paramref name="from"/>: false when there is no more; else <paramref name="letter"/> is the byte before
+    /// "peration" (the quote before it checked) and <paramref name="from"/> the index just after it.
+    /// </summary>
+    public static bool NextOperationKey(ReadOnlySpan<byte> json, ref int from, out byte letter)
+    {
+        while (true)
+        {
+            int at = Peration.IndexOf(json.Slice(from));
+            if (at < 0)
+            {
+                letter = 0;
+                return false;
+            }
+            int p = from + at;
+            from = p + Peration.Length;
+            if (p >= 2 && json[p - 2] == (byte)'"')
+            {
+                letter = json[p - 1];
+                return true;
+            }
+        }
+    }
+
+    /// <summary>The length of "peration", which <see cref="NextOperationKey"/> leaves <c>from</c> just after.</summary>
+    public const int PerationLength = 8;
+
+    private static readonly IO.Needle Peration = new("peration"u8);
+
     /// <summary>Does the text hold the lower-case ASCII <paramref name="lowerNeedle"/> in any ASCII case? No allocation.</summary>
     public static bool ContainsIgnoringCase(ReadOnlySpan<byte> text, ReadOnlySpan<byte> lowerNeedle)
     {

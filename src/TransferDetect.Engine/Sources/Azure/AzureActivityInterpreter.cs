@@ -69,16 +69,11 @@ internal sealed class AzureActivityInterpreter : ShareInterpreter
     internal static bool Marked(ReadOnlySpan<byte> json)
     {
         int from = 0;
-        while (true)
+        while (ClaimText.NextOperationKey(json, ref from, out byte letter))
         {
-            int at = Keys.Peration.IndexOf(json.Slice(from));
-            if (at < 0) break;
-            int p = from + at;
-            from = p + Keys.Peration.Length;
-            if (p < 2 || json[p - 2] != (byte)'"') continue;
             var rest = json.Slice(from);
-            if (json[p - 1] == (byte)'o' && (rest.StartsWith("Name\""u8) || rest.StartsWith("name\""u8))) return true;
-            if (json[p - 1] == (byte)'O' && (rest.StartsWith("Name\""u8) || rest.StartsWith("NameValue\""u8))) return true;
+            if (letter == (byte)'o' && (rest.StartsWith("Name\""u8) || rest.StartsWith("name\""u8))) return true;
+            if (letter == (byte)'O' && (rest.StartsWith("Name\""u8) || rest.StartsWith("NameValue\""u8))) return true;
         }
         return Keys.Evt.In(json) && Keys.ResourceId.In(json);
     }
@@ -104,41 +99,26 @@ internal sealed class AzureActivityInterpreter : ShareInterpreter
         // The five keys (operationName, OperationNameValue, OperationName, and M365's Operation and Operations) all
         // hold "peration": one search finds every one of them, named by the bytes around it. The answer is that
         // of reading each key's occurrences in turn: the first value that is not NoShare, in the key order above.
-        var first = OperationValues.NoShare;
-        var second = OperationValues.NoShare;
-        var third = OperationValues.NoShare;
+        Span<OperationValues> firstOf = stackalloc OperationValues[3];
+        firstOf.Fill(OperationValues.NoShare);
         int found = 0, from = 0;
-        while (true)
+        while (ClaimText.NextOperationKey(json, ref from, out byte letter))
         {
-            int at = Keys.Peration.IndexOf(json.Slice(from));
-            if (at < 0) break;
-            int p = from + at;
-            from = p + Keys.Peration.Length;
-            if (p < 2 || json[p - 2] != (byte)'"') continue;
             var rest = json.Slice(from);
-            if (json[p - 1] == (byte)'O')
-            {
-                if (rest.StartsWith("\""u8) || rest.StartsWith("s\""u8)) return OperationValues.Unknown;
-                if (rest.StartsWith("NameValue\""u8))
-                {
-                    found++;
-                    if (second == OperationValues.NoShare) second = OperationValueAt(json, from + 10);
-                }
-                else if (rest.StartsWith("Name\""u8))
-                {
-                    found++;
-                    if (third == OperationValues.NoShare) third = OperationValueAt(json, from + 5);
-                }
-            }
-            else if (json[p - 1] == (byte)'o' && rest.StartsWith("Name\""u8))
-            {
-                found++;
-                if (first == OperationValues.NoShare) first = OperationValueAt(json, from + 5);
-            }
+            int key;
+            int end;
+            if (letter == (byte)'O' && (rest.StartsWith("\""u8) || rest.StartsWith("s\""u8))) return OperationValues.Unknown;
+            if (letter == (byte)'o' && rest.StartsWith("Name\""u8)) (key, end) = (0, from + 5);
+            else if (letter == (byte)'O' && rest.StartsWith("NameValue\""u8)) (key, end) = (1, from + 10);
+            else if (letter == (byte)'O' && rest.StartsWith("Name\""u8)) (key, end) = (2, from + 5);
+            else continue;
+            found++;
+            if (firstOf[key] == OperationValues.NoShare) firstOf[key] = OperationValueAt(json, end);
         }
-        if (first != OperationValues.NoShare) return first;
-        if (second != OperationValues.NoShare) return second;
-        if (third != OperationValues.NoShare) return third;
+        foreach (var value in firstOf)
+        {
+            if (value != OperationValues.NoShare) return value;
+        }
         return found > 0 ? OperationValues.NoShare : OperationValues.Unknown;
     }
 
@@ -187,9 +167,6 @@ internal sealed class AzureActivityInterpreter : ShareInterpreter
         public static readonly Needle EventDataId = new("\"eventDataId\""u8);
         public static readonly Needle PascalEventDataId = new("\"EventDataId\""u8);
         public static readonly Needle ActivityStatusValue = new("\"ActivityStatusValue\""u8);
-
-        /// <summary>What the operation keys share, the quote and first letter before it aside.</summary>
-        public static readonly Needle Peration = new("peration"u8);
     }
 
     /// <summary>The operation value after a key ending at <paramref name="i"/>.</summary>

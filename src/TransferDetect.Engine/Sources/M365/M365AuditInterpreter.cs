@@ -76,20 +76,19 @@ internal sealed class M365AuditInterpreter : ShareInterpreter
         Span<OperationValues> firstOf = stackalloc OperationValues[4];
         firstOf.Fill(OperationValues.NoShare);
         int found = 0, from = 0;
-        while (true)
+        while (ClaimText.NextOperationKey(json, ref from, out byte letter))
         {
-            int at = Peration.IndexOf(json.Slice(from));
-            if (at < 0) break;
-            int p = from + at;
-            from = p + Peration.Length;
-            if (p < 2 || json[p - 1] != (byte)'O' || json[p - 2] != (byte)'"') continue;
+            if (letter != (byte)'O') continue;
             var rest = json.Slice(from);
+            // A backslash before the key's quote: the key as written inside the AuditData string.
+            int quote = from - ClaimText.PerationLength - 2;
+            bool inString = quote >= 1 && json[quote - 1] == (byte)'\\';
             int key;
             int end;
             if (rest.StartsWith("\""u8)) (key, end) = (0, from + 1);
             else if (rest.StartsWith("s\""u8)) (key, end) = (1, from + 2);
-            else if (p >= 3 && json[p - 3] == (byte)'\\' && rest.StartsWith("\\\""u8)) (key, end) = (2, from + 2);
-            else if (p >= 3 && json[p - 3] == (byte)'\\' && rest.StartsWith("s\\\""u8)) (key, end) = (3, from + 3);
+            else if (inString && rest.StartsWith("\\\""u8)) (key, end) = (2, from + 2);
+            else if (inString && rest.StartsWith("s\\\""u8)) (key, end) = (3, from + 3);
             else continue;
             found++;
             if (firstOf[key] == OperationValues.NoShare) firstOf[key] = OperationValueAt(json, end, escaped: key >= 2);
@@ -112,9 +111,6 @@ internal sealed class M365AuditInterpreter : ShareInterpreter
         }
         return OperationValues.NoShare;
     }
-
-    /// <summary>What the operation keys share, the quote (or \") and the O before it aside.</summary>
-    private static readonly Needle Peration = new("peration"u8);
 
     /// <summary>
     /// <see cref="ReadOperationValues"/> as it was written before its one search: each key searched for on its own.
