@@ -52,7 +52,7 @@ switch (command)
                 var reader = new ShareLogReader(new CollectingScanHost());
                 long n = 0;
                 foreach (var _ in reader.Read(new[] { args[1] })) n++;
-                Console.WriteLine($"{reader.Statistics.Records:N0} record(s), {n} event(s), {reader.Statistics.BytesRead / 1e6 / sw.Elapsed.TotalSeconds:N0} MB/s; " +
+                Console.WriteLine($"{reader.Statistics.Records:N0} record(s), {reader.Statistics.CandidateRecords:N0} parsed as candidates, {n} event(s), {reader.Statistics.BytesRead / 1e6 / sw.Elapsed.TotalSeconds:N0} MB/s; " +
                     $"since start: GCs gen0/1/2 {GC.CollectionCount(0)}/{GC.CollectionCount(1)}/{GC.CollectionCount(2)}, allocated {GC.GetTotalAllocatedBytes() / 1e6:N0} MB, paused {GC.GetTotalPauseDuration().TotalSeconds:N2} s");
             }
             return 0;

@@ -162,7 +162,7 @@ internal sealed class AthenaTable : IDisposable
         }
     }
 
-    private static bool IsSingleDocument(string text)
+    internal static bool IsSingleDocument(string text)
     {
         try
         {

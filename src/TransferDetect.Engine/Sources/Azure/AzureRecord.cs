@@ -28,10 +28,20 @@ internal sealed class AzureRecord : IDisposable
 
     public JsonElement Root { get; }
 
+    /// <summary>The root's fields by name: a record is asked for some forty names, most of them spellings of other shapes.</summary>
+    private JsonFieldIndex Fields => _fields ??= new JsonFieldIndex(Root);
+
+    private JsonFieldIndex? _fields;
+
+    /// <summary>The claims' fields by name (the caller is looked for under seven of them).</summary>
+    private JsonFieldIndex ClaimFields => _claimFields ??= new JsonFieldIndex(Claims);
+
+    private JsonFieldIndex? _claimFields;
+
     /// <summary>A Log Analytics row, whose TenantId column is the workspace's id, not the Entra tenant (looked at when first asked).</summary>
     public bool IsLogAnalytics => _isLogAnalytics ??=
-        Has(Root, "OperationNameValue"u8) || Has(Root, "ActivityStatusValue"u8) || Has(Root, "_ResourceId"u8) ||
-        string.Equals(Root.Str("Type"u8), "AzureActivity", StringComparison.OrdinalIgnoreCase);
+        Has(Fields, "OperationNameValue"u8) || Has(Fields, "ActivityStatusValue"u8) || Has(Fields, "_ResourceId"u8) ||
+        string.Equals(Fields.Str("Type"u8), "AzureActivity", StringComparison.OrdinalIgnoreCase);
 
     private bool? _isLogAnalytics;
 
@@ -48,9 +58,9 @@ internal sealed class AzureRecord : IDisposable
     {
         var message = NonEmpty(Properties.Str("message"u8));
         if (message != null) yield return message;
-        var authorization = Embedded(Root.Prop("authorization"u8, "Authorization_d"u8));
-        if (authorization.ValueKind == JsonValueKind.Undefined) authorization = Embedded(Root.Prop("Authorization"u8));
-        if (authorization.ValueKind == JsonValueKind.Undefined) authorization = Root.Prop("identity"u8).Prop("authorization"u8);
+        var authorization = Embedded(Fields.Prop("authorization"u8, "Authorization_d"u8));
+        if (authorization.ValueKind == JsonValueKind.Undefined) authorization = Embedded(Fields.Prop("Authorization"u8));
+        if (authorization.ValueKind == JsonValueKind.Undefined) authorization = Fields.Prop("identity"u8).Prop("authorization"u8);
         var action = NonEmpty(authorization.Str("action"u8));
         if (action != null) yield return action;
     }
@@ -64,7 +74,7 @@ internal sealed class AzureRecord : IDisposable
             var v = default(JsonElement);
             foreach (var name in PropertiesFields)
             {
-                v = Embedded(Root.Prop(name));
+                v = Embedded(Fields.Prop(name));
                 if (v.ValueKind == JsonValueKind.Object) break;
                 // A JSON-looking string that does not parse (cut short): what the record holds cannot be read.
                 if (v.ValueKind == JsonValueKind.String) PropertiesUnreadable = true;
@@ -88,10 +98,10 @@ internal sealed class AzureRecord : IDisposable
         get
         {
             if (_claims is JsonElement c) return c;
-            var v = Embedded(Root.Prop("claims"u8));
-            if (v.ValueKind != JsonValueKind.Object) v = Embedded(Root.Prop("identity"u8).Prop("claims"u8));
-            if (v.ValueKind != JsonValueKind.Object) v = Embedded(Root.Prop("Claims_d"u8));
-            if (v.ValueKind != JsonValueKind.Object) v = Embedded(Root.Prop("Claims"u8));
+            var v = Embedded(Fields.Prop("claims"u8));
+            if (v.ValueKind != JsonValueKind.Object) v = Embedded(Fields.Prop("identity"u8).Prop("claims"u8));
+            if (v.ValueKind != JsonValueKind.Object) v = Embedded(Fields.Prop("Claims_d"u8));
+            if (v.ValueKind != JsonValueKind.Object) v = Embedded(Fields.Prop("Claims"u8));
             if (v.ValueKind == JsonValueKind.Object && v.Prop("Content"u8).ValueKind == JsonValueKind.Object) v = v.Prop("Content"u8);
             _claims = v;
             return v;
@@ -100,47 +110,47 @@ internal sealed class AzureRecord : IDisposable
 
     /// <summary>Started, Accepted, Succeeded, Failed (the diagnostic and Log Analytics words Start, Accept, Success, Failure mapped to them), or another status as written.</summary>
     public string? Status =>
-        NormaliseStatus(Localizable(Root.Prop("status"u8)) ?? NonEmpty(Root.Str("resultType"u8)) ?? NonEmpty(Root.Str("ActivityStatusValue"u8)) ??
-            Localizable(Root.Prop("Status"u8)) ?? NonEmpty(Root.Str("ActivityStatus"u8)) ?? NonEmpty(Root.Prop("evt"u8).Str("outcome"u8)));
+        NormaliseStatus(Localizable(Fields.Prop("status"u8)) ?? NonEmpty(Fields.Str("resultType"u8)) ?? NonEmpty(Fields.Str("ActivityStatusValue"u8)) ??
+            Localizable(Fields.Prop("Status"u8)) ?? NonEmpty(Fields.Str("ActivityStatus"u8)) ?? NonEmpty(Fields.Prop("evt"u8).Str("outcome"u8)));
 
     /// <summary>subStatus (REST), resultSignature (diagnostic), ActivitySubstatusValue (Log Analytics): usually the HTTP status.</summary>
     public string? SubStatus =>
-        Localizable(Root.Prop("subStatus"u8)) ?? NonEmpty(Root.Str("resultSignature"u8)) ?? NonEmpty(Root.Str("ActivitySubstatusValue"u8)) ??
-        Localizable(Root.Prop("SubStatus"u8)) ?? NonEmpty(Root.Str("ActivitySubstatus"u8));
+        Localizable(Fields.Prop("subStatus"u8)) ?? NonEmpty(Fields.Str("resultSignature"u8)) ?? NonEmpty(Fields.Str("ActivitySubstatusValue"u8)) ??
+        Localizable(Fields.Prop("SubStatus"u8)) ?? NonEmpty(Fields.Str("ActivitySubstatus"u8));
 
-    public string? CorrelationId => NonEmpty(Root.Str("correlationId"u8)) ?? NonEmpty(Root.Str("CorrelationId"u8));
+    public string? CorrelationId => NonEmpty(Fields.Str("correlationId"u8)) ?? NonEmpty(Fields.Str("CorrelationId"u8));
 
     /// <summary>eventDataId (REST, Log Analytics); the diagnostic-setting schema has none.</summary>
-    public string? EventDataId => NonEmpty(Root.Str("eventDataId"u8)) ?? NonEmpty(Root.Str("EventDataId"u8));
+    public string? EventDataId => NonEmpty(Fields.Str("eventDataId"u8)) ?? NonEmpty(Fields.Str("EventDataId"u8));
 
     /// <summary>The caller: caller (REST, Log Analytics), else the UPN, name or application of the token's claims.</summary>
     public string? Caller
     {
         get
         {
-            var caller = NonEmpty(Root.Str("caller"u8)) ?? NonEmpty(Root.Str("Caller"u8));
+            var caller = NonEmpty(Fields.Str("caller"u8)) ?? NonEmpty(Fields.Str("Caller"u8));
             if (caller != null) return caller;
-            var c = Claims;
+            var c = ClaimFields;
             return NonEmpty(c.Str("http://schemas.xmlsoap.org/ws/2005/05/identity/claims/upn"u8)) ??
                 NonEmpty(c.Str("http://schemas.xmlsoap.org/ws/2005/05/identity/claims/name"u8))?.Trim() ??
                 NonEmpty(c.Str("unique_name"u8)) ?? NonEmpty(c.Str("upn"u8)) ?? NonEmpty(c.Str("name"u8)) ?? NonEmpty(c.Str("appid"u8)) ??
                 NonEmpty(c.Str("http://schemas.microsoft.com/identity/claims/objectidentifier"u8)) ??
-                NonEmpty(Root.Prop("identity"u8).Prop("authorization"u8).Prop("evidence"u8).Str("principalId"u8)) ??
-                NonEmpty(Root.Prop("usr"u8).Str("name"u8)) ?? NonEmpty(Root.Prop("usr"u8).Str("id"u8));
+                NonEmpty(Fields.Prop("identity"u8).Prop("authorization"u8).Prop("evidence"u8).Str("principalId"u8)) ??
+                NonEmpty(Fields.Prop("usr"u8).Str("name"u8)) ?? NonEmpty(Fields.Prop("usr"u8).Str("id"u8));
         }
     }
 
     /// <summary>The Entra tenant of the caller's token.</summary>
-    public string? CallerTenant => NonEmpty(Claims.Str("http://schemas.microsoft.com/identity/claims/tenantid"u8)) ?? NonEmpty(Claims.Str("tid"u8));
+    public string? CallerTenant => NonEmpty(ClaimFields.Str("http://schemas.microsoft.com/identity/claims/tenantid"u8)) ?? NonEmpty(ClaimFields.Str("tid"u8));
 
     public string? SourceIp
     {
         get
         {
-            var http = Embedded(Root.Prop("httpRequest"u8, "HttpRequest"u8));
-            if (http.ValueKind != JsonValueKind.Object) http = Embedded(Root.Prop("HTTPRequest"u8));
-            return NonEmpty(http.Str("clientIpAddress"u8)) ?? NonEmpty(http.Str("ClientIpAddress"u8)) ?? NonEmpty(Root.Str("callerIpAddress"u8)) ??
-                NonEmpty(Root.Str("CallerIpAddress"u8)) ?? NonEmpty(Claims.Str("ipaddr"u8)) ?? NonEmpty(Root.Prop("network"u8).Prop("client"u8).Str("ip"u8));
+            var http = Embedded(Fields.Prop("httpRequest"u8, "HttpRequest"u8));
+            if (http.ValueKind != JsonValueKind.Object) http = Embedded(Fields.Prop("HTTPRequest"u8));
+            return NonEmpty(http.Str("clientIpAddress"u8)) ?? NonEmpty(http.Str("ClientIpAddress"u8)) ?? NonEmpty(Fields.Str("callerIpAddress"u8)) ??
+                NonEmpty(Fields.Str("CallerIpAddress"u8)) ?? NonEmpty(ClaimFields.Str("ipaddr"u8)) ?? NonEmpty(Fields.Prop("network"u8).Prop("client"u8).Str("ip"u8));
         }
     }
 
@@ -167,7 +177,7 @@ internal sealed class AzureRecord : IDisposable
 
     private string? ReadResourceId()
     {
-        var id = NonEmpty(Root.Str("resourceId"u8)) ?? NonEmpty(Root.Str("_ResourceId"u8)) ?? NonEmpty(Root.Str("ResourceId"u8));
+        var id = NonEmpty(Fields.Str("resourceId"u8)) ?? NonEmpty(Fields.Str("_ResourceId"u8)) ?? NonEmpty(Fields.Str("ResourceId"u8));
         var entity = NonEmpty(Properties.Str("entity"u8));
         if (id == null) return entity;
         if (entity != null && string.Equals(entity, id, StringComparison.OrdinalIgnoreCase)) return entity;
@@ -176,7 +186,7 @@ internal sealed class AzureRecord : IDisposable
 
     /// <summary>The subscription: subscriptionId, else the one in the resource id.</summary>
     public string? SubscriptionId =>
-        NonEmpty(Root.Str("subscriptionId"u8))?.ToLowerInvariant() ?? NonEmpty(Root.Str("SubscriptionId"u8))?.ToLowerInvariant() ??
+        NonEmpty(Fields.Str("subscriptionId"u8))?.ToLowerInvariant() ?? NonEmpty(Fields.Str("SubscriptionId"u8))?.ToLowerInvariant() ??
         AzureResourceIds.SubscriptionOf(ResourceId);
 
     /// <summary>
@@ -188,9 +198,9 @@ internal sealed class AzureRecord : IDisposable
         get
         {
             // Whether the row is Log Analytics' is asked only of a record that has a tenantId (the diagnostic schema has none).
-            var t = NonEmpty(Root.Str("tenantId"u8)) ?? NonEmpty(Root.Str("TenantId"u8));
+            var t = NonEmpty(Fields.Str("tenantId"u8)) ?? NonEmpty(Fields.Str("TenantId"u8));
             if (t != null && !IsLogAnalytics) return t.ToLowerInvariant();
-            var hierarchy = NonEmpty(Properties.Str("hierarchy"u8)) ?? NonEmpty(Root.Str("Hierarchy"u8));
+            var hierarchy = NonEmpty(Properties.Str("hierarchy"u8)) ?? NonEmpty(Fields.Str("Hierarchy"u8));
             if (hierarchy == null) return null;
             int slash = hierarchy.IndexOf('/');
             if (slash < 0) return null;
@@ -206,7 +216,7 @@ internal sealed class AzureRecord : IDisposable
         {
             foreach (var name in TimeFields)
             {
-                var text = NonEmpty(Root.Str(name));
+                var text = NonEmpty(Fields.Str(name));
                 if (text == null) continue;
                 var t = ParseTime(text);
                 if (t != null) return t;
@@ -306,7 +316,7 @@ internal sealed class AzureRecord : IDisposable
 
     public static string? NonEmpty(string? s) => string.IsNullOrWhiteSpace(s) ? null : s;
 
-    private static bool Has(JsonElement e, ReadOnlySpan<byte> name) => e.Prop(name).ValueKind != JsonValueKind.Undefined;
+    private static bool Has(JsonFieldIndex e, ReadOnlySpan<byte> name) => e.Prop(name).ValueKind != JsonValueKind.Undefined;
 
     public static string? NormaliseStatus(string? status)
     {
