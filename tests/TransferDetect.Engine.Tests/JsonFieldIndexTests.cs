@@ -26,15 +26,21 @@ public class JsonFieldIndexTests
     /// <summary>The answer as TryGetProperty gives it, as text: the kind and the raw value (each value is unique, so it names the field).</summary>
     private static string Answer(JsonElement e) => e.ValueKind == JsonValueKind.Undefined ? "(absent)" : e.ValueKind + " " + e.GetRawText();
 
-    private static void AssertSameAnswers(JsonElement obj, IEnumerable<string> queries, bool indexed)
+    // One index reset for every object of a test, as the Azure reader reuses its tables from record to record.
+    private readonly JsonFieldIndex _reused = new();
+
+    private void AssertSameAnswers(JsonElement obj, IEnumerable<string> queries, bool indexed)
     {
-        var index = new JsonFieldIndex(obj);
-        Assert.Equal(indexed, index.Indexed);
-        foreach (var q in queries)
+        _reused.Reset(obj);
+        foreach (var index in new[] { new JsonFieldIndex(obj), _reused })
         {
-            var name = Encoding.UTF8.GetBytes(q);
-            Assert.Equal(Answer(obj.Prop(name)), Answer(index.Prop(name)));
-            Assert.Equal(obj.Str(name), index.Str(name));
+            Assert.Equal(indexed, index.Indexed);
+            foreach (var q in queries)
+            {
+                var name = Encoding.UTF8.GetBytes(q);
+                Assert.Equal(Answer(obj.Prop(name)), Answer(index.Prop(name)));
+                Assert.Equal(obj.Str(name), index.Str(name));
+            }
         }
     }
 

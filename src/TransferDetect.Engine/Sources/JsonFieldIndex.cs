@@ -18,31 +18,49 @@ namespace TransferDetect.Engine.Sources;
 /// </remarks>
 internal sealed class JsonFieldIndex
 {
-    /// <summary>Objects with more fields than this are not indexed (a table per record must stay small).</summary>
+    /// <summary>Objects with more fields than this are not indexed (slots hold a byte).</summary>
     internal const int MaxFields = 128;
 
-    private readonly JsonElement _object;
-    private readonly JsonProperty[]? _fields;
+    private JsonElement _object;
+    private JsonProperty[] _fields = new JsonProperty[32];
+    private int _count;
     // Slot i holds 1 + the index in _fields of the field whose name hashes there (probed linearly), 0 when empty.
-    private readonly byte[]? _slots;
-    private readonly int _mask;
+    private byte[] _slots = new byte[64];
+    private int _mask = -1;
 
-    public JsonFieldIndex(JsonElement obj)
+    /// <summary>An index to <see cref="Reset"/> for each object: its tables are kept from one object to the next.</summary>
+    public JsonFieldIndex()
     {
+    }
+
+    public JsonFieldIndex(JsonElement obj) => Reset(obj);
+
+    /// <summary>Hashes the fields of <paramref name="obj"/> (forgetting the object before).</summary>
+    public void Reset(JsonElement obj)
+    {
+        Release();
         _object = obj;
         if (obj.ValueKind != JsonValueKind.Object) return;
         int count = obj.GetPropertyCount();
         if (count > MaxFields) return;
         int size = 16;
         while (size < count * 2) size <<= 1;
-        var fields = new JsonProperty[count];
-        var slots = new byte[size];
+        if (_fields.Length < count) _fields = new JsonProperty[Math.Max(count, _fields.Length * 2)];
+        if (_slots.Length < size) _slots = new byte[size];
+        var fields = _fields;
+        var slots = _slots;
         int mask = size - 1;
         int n = 0;
         foreach (var field in obj.EnumerateObject())
         {
             var name = JsonMarshal.GetRawUtf8PropertyName(field);
-            if (name.IndexOf((byte)'\\') >= 0) return;
+            if (name.IndexOf((byte)'\\') >= 0)
+            {
+                // Not hashed after all: TryGetProperty answers (it compares unescaped names).
+                Array.Clear(slots, 0, size);
+                Array.Clear(fields, 0, n);
+                return;
+            }
             int slot = (int)Hash(name) & mask;
             while (true)
             {
@@ -62,27 +80,36 @@ internal sealed class JsonFieldIndex
             }
             fields[n++] = field;
         }
-        _fields = fields;
-        _slots = slots;
+        _count = n;
         _mask = mask;
+    }
+
+    /// <summary>Forgets the object (and drops the references to its document), keeping the tables for the next.</summary>
+    public void Release()
+    {
+        if (_mask >= 0) Array.Clear(_slots, 0, _mask + 1);
+        Array.Clear(_fields, 0, _count);
+        _count = 0;
+        _mask = -1;
+        _object = default;
     }
 
     /// <summary>The object indexed (default when it was not an object).</summary>
     public JsonElement Object => _object;
 
     /// <summary>Whether the fields are hashed (false: not an object, too many fields, or an escaped name).</summary>
-    internal bool Indexed => _slots != null;
+    internal bool Indexed => _mask >= 0;
 
     /// <summary>The field's value, or default.</summary>
     public JsonElement Prop(ReadOnlySpan<byte> utf8Name)
     {
-        if (_slots == null) return _object.Prop(utf8Name);
+        if (_mask < 0) return _object.Prop(utf8Name);
         int slot = (int)Hash(utf8Name) & _mask;
         while (true)
         {
             int at = _slots[slot];
             if (at == 0) return default;
-            var field = _fields![at - 1];
+            var field = _fields[at - 1];
             if (JsonMarshal.GetRawUtf8PropertyName(field).SequenceEqual(utf8Name)) return field.Value;
             slot = (slot + 1) & _mask;
         }

@@ -29,14 +29,26 @@ internal sealed class AzureRecord : IDisposable
     public JsonElement Root { get; }
 
     /// <summary>The root's fields by name: a record is asked for some forty names, most of them spellings of other shapes.</summary>
-    private JsonFieldIndex Fields => _fields ??= new JsonFieldIndex(Root);
+    private JsonFieldIndex Fields => _fields ??= Take(ref _spareFields, Root);
 
     private JsonFieldIndex? _fields;
 
     /// <summary>The claims' fields by name (the caller is looked for under seven of them).</summary>
-    private JsonFieldIndex ClaimFields => _claimFields ??= new JsonFieldIndex(Claims);
+    private JsonFieldIndex ClaimFields => _claimFields ??= Take(ref _spareClaimFields, Claims);
 
     private JsonFieldIndex? _claimFields;
+
+    // The tables of the last record read on this thread, reused by the next (a record is read and disposed on one thread).
+    [ThreadStatic] private static JsonFieldIndex? _spareFields;
+    [ThreadStatic] private static JsonFieldIndex? _spareClaimFields;
+
+    private static JsonFieldIndex Take(ref JsonFieldIndex? spare, JsonElement obj)
+    {
+        var index = spare ?? new JsonFieldIndex();
+        spare = null;
+        index.Reset(obj);
+        return index;
+    }
 
     /// <summary>A Log Analytics row, whose TenantId column is the workspace's id, not the Entra tenant (looked at when first asked).</summary>
     public bool IsLogAnalytics => _isLogAnalytics ??=
@@ -302,6 +314,18 @@ internal sealed class AzureRecord : IDisposable
 
     public void Dispose()
     {
+        if (_fields != null)
+        {
+            _fields.Release();
+            _spareFields = _fields;
+            _fields = null;
+        }
+        if (_claimFields != null)
+        {
+            _claimFields.Release();
+            _spareClaimFields = _claimFields;
+            _claimFields = null;
+        }
         foreach (var d in _documents) d.Dispose();
         _documents.Clear();
     }
