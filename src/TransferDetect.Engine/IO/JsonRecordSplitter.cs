@@ -44,7 +44,7 @@ public readonly struct RawRecord
 /// and a sequence of top-level objects (JSON lines, or concatenated pretty-printed objects).
 /// It only tracks structure (strings, escapes, brackets); each record is validated when parsed.
 /// </summary>
-internal sealed class JsonRecordSplitter
+internal sealed class JsonRecordSplitter : IRawRecordSource
 {
     private const int InitialBufferSize = 1 << 18;
     // A backslash too: outside a string (only in broken JSON) it escapes the next byte, as the block scan reads it,
@@ -138,26 +138,58 @@ internal sealed class JsonRecordSplitter
 
     public IEnumerable<RawRecord> Records(CancellationToken cancellationToken)
     {
-        _buf = ArrayPool<byte>.Shared.Rent(InitialBufferSize);
+        Open();
         try
         {
-            // A stream may hand out the byte order mark over several reads: have its 3 bytes before looking.
-            while (_end < 3 && Fill())
-            {
-            }
-            if (_end >= 3 && _buf[0] == 0xEF && _buf[1] == 0xBB && _buf[2] == 0xBF)
-            {
-                _pos = 3;
-            }
-            while (Next(cancellationToken, out RawRecord record)) yield return record;
-
-            ReportEnd();
+            while (TryNext(cancellationToken, out RawRecord record)) yield return record;
         }
         finally
         {
-            ArrayPool<byte>.Shared.Return(_buf);
-            _buf = Array.Empty<byte>();
+            Dispose();
         }
+    }
+
+    /// <summary>Takes the buffer and skips a byte order mark: before the first <see cref="TryNext"/>.</summary>
+    public void Open()
+    {
+        _buf = ArrayPool<byte>.Shared.Rent(InitialBufferSize);
+        // A stream may hand out the byte order mark over several reads: have its 3 bytes before looking.
+        while (_end < 3 && Fill())
+        {
+        }
+        if (_end >= 3 && _buf[0] == 0xEF && _buf[1] == 0xBB && _buf[2] == 0xBF)
+        {
+            _pos = 3;
+        }
+    }
+
+    /// <summary>
+    /// The next record (valid until the next call), or false at the end of the text, where what the end left
+    /// unfinished is reported (once). What <see cref="Records"/> hands out, for a caller that reads records in a
+    /// loop of its own rather than through an iterator.
+    /// </summary>
+#if NET8_0_OR_GREATER
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+#endif
+    public bool TryNext(CancellationToken cancellationToken, out RawRecord record)
+    {
+        if (Next(cancellationToken, out record)) return true;
+        if (!_endReported)
+        {
+            _endReported = true;
+            ReportEnd();
+        }
+        return false;
+    }
+
+    private bool _endReported;
+
+    /// <summary>Gives the buffer back (after <see cref="Open"/>, whether or not the text was read to its end).</summary>
+    public void Dispose()
+    {
+        if (_buf.Length == 0) return;
+        ArrayPool<byte>.Shared.Return(_buf);
+        _buf = Array.Empty<byte>();
     }
 
     /// <summary>

@@ -339,27 +339,25 @@ public sealed class ShareLogReader
         var kind = LogTextSniffer.Sniff(ref stream);
         JsonRecordSplitter? splitter = null;
         CsvRecordReader? csv = null;
-        IEnumerable<RawRecord> records;
+        IRawRecordSource records;
         if (kind == LogTextKind.Csv)
         {
             csv = new CsvRecordReader(stream, name, _options.MaxRecordBytes, issues.Report);
-            records = csv.Records(cancellationToken);
+            records = new EnumeratedRecords(csv.Records(cancellationToken));
         }
         else
         {
             splitter = new JsonRecordSplitter(stream, name, wrapperKeys ?? WrapperKeys, _options.MaxRecordBytes, issues.Report);
-            records = splitter.Records(cancellationToken);
+            records = splitter;
         }
         var events = new List<ShareEvent>();
         var formats = new int[_interpreters.Length];
         long before = stats.ShareEvents;
         try
         {
-            foreach (var raw in records)
+            splitter?.Open();
+            while (ReadUntilEvents(records, name, issues, stats, events, formats, cancellationToken))
             {
-                stats.Records++;
-                events.Clear();
-                ReadRecord(raw, name, issues, stats, events, formats);
                 foreach (var e in events)
                 {
                     stats.ShareEvents++;
@@ -369,6 +367,7 @@ public sealed class ShareLogReader
         }
         finally
         {
+            records.Dispose();
             stats.FilesRead++;
             stats.BytesRead += splitter?.BytesRead ?? csv!.BytesRead;
             stats.InvalidRecords += splitter?.BrokenRecords ?? csv!.BrokenRecords;
@@ -378,6 +377,27 @@ public sealed class ShareLogReader
         var seen = _interpreters.Where((_, i) => formats[i] > 0).Select(i => i.FormatName).ToArray();
         string what = seen.Length == 0 ? "" : $" ({string.Join(", ", seen)}{(kind == LogTextKind.Csv ? ", CSV" : "")})";
         host.Verbose($"Read {name}: {count} record(s){what}, {stats.ShareEvents - before} share event(s).");
+    }
+
+    /// <summary>
+    /// Reads records into <paramref name="events"/> (emptied first) until one yields any: true with them, false at
+    /// the end of the file. The loop over the records a scan skips, outside the iterator that hands out the events:
+    /// in the iterator's body it ran unoptimized code until the runtime replaced it mid-loop, at the start of every
+    /// scan, and each record went through two iterators.
+    /// </summary>
+#if NET8_0_OR_GREATER
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+#endif
+    private bool ReadUntilEvents(IRawRecordSource records, string name, FileIssues issues, ScanStatistics stats, List<ShareEvent> events, int[] formats, CancellationToken cancellationToken)
+    {
+        events.Clear();
+        while (records.TryNext(cancellationToken, out RawRecord raw))
+        {
+            stats.Records++;
+            ReadRecord(raw, name, issues, stats, events, formats);
+            if (events.Count > 0) return true;
+        }
+        return false;
     }
 
 #if NET8_0_OR_GREATER
