@@ -630,10 +630,29 @@ public class GcpAuditReaderTests
     [InlineData("{\"protoPayload\":{\"methodName\":\"storage.buckets.create\",\"serviceData\":{\"policyDelta\":{\"bindingDeltas\":[]}}}}", "Candidate")]
     [InlineData("{\"protoPayload\":{\"methodName\":\"google.cloud.bigquery.v2.DatasetService.PatchDataset\",\"metadata\":{\"datasetChange\":{\"accessChanges\":[]}}}}", "Candidate")]
     [InlineData("{\"protoPayload\":{\"methodName\":\"v1.compute.snapshots.s\\u0065tIamPolicy\"}}", "Candidate")]
+    // setIamPolicy and setIamPermissions are found by one search ("etIamP"), which getIamPolicy passes too: parsed, no event.
+    [InlineData("{\"protoPayload\":{\"methodName\":\"v1.compute.snapshots.getIamPolicy\"}}", "Candidate")]
+    [InlineData("{\"protoPayload\":{\"methodName\":\"storage.getIamPermissions\"}}", "Candidate")]
+    [InlineData("{\"protoPayload\":{\"methodName\":\"storage.testIamPermissions\"}}", "Skip")]
+    [InlineData("{\"protoPayload\":{\"methodName\":\"v1.compute.snapshots.etIamP\"}}", "Candidate")]
+    [InlineData("{\"protoPayload\":{\"methodName\":\"v1.compute.snapshots.etIam\"}}", "Skip")]
     public void Claim_skips_entries_of_other_methods_without_parsing(string json, string expected)
     {
         var interpreter = new TransferDetect.Engine.Sources.Gcp.GcpAuditInterpreter(null);
         Assert.Equal(expected, interpreter.Claim(System.Text.Encoding.UTF8.GetBytes(json)).ToString());
+    }
+
+    [Fact]
+    public void Reading_an_IAM_policy_passes_the_claim_but_is_no_share()
+    {
+        var (events, host, reader) = Read(
+            "{\"protoPayload\":{\"methodName\":\"v1.compute.snapshots.getIamPolicy\",\"resourceName\":\"projects/p/global/snapshots/s\"},\"insertId\":\"a\"}\n" +
+            "{\"protoPayload\":{\"methodName\":\"storage.getIamPermissions\",\"resourceName\":\"projects/_/buckets/b\"},\"insertId\":\"b\"}\n");
+        Assert.Empty(events);
+        Assert.Empty(host.Issues);
+        Assert.Equal(2, reader.Statistics.Records);
+        Assert.Equal(0, reader.Statistics.CandidateRecords);
+        Assert.Equal(0, reader.Statistics.ForeignRecords);
     }
 
     /// <summary>
