@@ -27,10 +27,14 @@ public class CsvEquivalenceTests
         int parts = r.Next(0, 30);
         for (int i = 0; i < parts; i++)
         {
-            sb.Append('x', r.Next(0, 80));
-            sb.Append(r.Next(9) switch
+            // Runs of 0 to 79 bytes, or of 0 to 3 now and then, so that quotes crowd a block and its edges.
+            sb.Append('x', r.Next(4) == 0 ? r.Next(0, 4) : r.Next(0, 80));
+            sb.Append(r.Next(12) switch
             {
                 0 => "\"",
+                9 => "\"\"",
+                10 => "\"\"\"",
+                11 => "\"\":\"\",\"\"",
                 1 => "\\",
                 2 => "\n",
                 3 => "\r\n",

@@ -415,9 +415,9 @@ internal sealed class CsvRecordReader
 
 #if NET8_0_OR_GREATER
     /// <summary>
-    /// The common part of a quoted field of a row (AuditData's JSON text), 32 bytes a step: blocks without a quote,
-    /// backslash or control character are copied whole, a doubled quote is written \" at once, and the closing quote
-    /// ends the field (true). Anything else (a backslash, a control character, a quote at the chunk's end, the last
+    /// The common part of a quoted field of a row (AuditData's JSON text), 32 bytes a step: every doubled quote of a
+    /// block is written \" in the same step (the first quote of each pair becomes a backslash, found from the block's
+    /// quote mask), and the closing quote ends the field (true). Anything else (a backslash, a control character, a quote at the chunk's end, the last
     /// 31 bytes, a field that could outgrow the record limit) is left where it is for <see cref="QuotedRun"/>'s own
     /// loop (false), so the result is the same byte for byte; the tests compare the two.
     /// </summary>
@@ -425,7 +425,7 @@ internal sealed class CsvRecordReader
     {
         int pos = _pos, end = _end, length = _fieldLength;
         // Each byte read becomes at most one written here; past the record limit the byte-by-byte code decides.
-        if ((long)length + (end - pos) > _maxRecordBytes || end - pos < 32) return false;
+        if ((long)length + (end - pos) > _maxRecordBytes || end - pos < 32 || !System.Runtime.Intrinsics.X86.Avx2.IsSupported) return false;
         // Room for the whole rest of the chunk and one block more: each step stores 32 bytes before it looks at them.
         GrowField(length + (end - pos) + 32, int.MaxValue);
         ref byte src = ref _chunk[0];
@@ -437,32 +437,64 @@ internal sealed class CsvRecordReader
         while (pos + 32 <= end)
         {
             var v = Vector256.LoadUnsafe(ref src, (nuint)pos);
-            v.StoreUnsafe(ref dst, (nuint)length);
-            uint stops = (Vector256.Equals(v, quote) | Vector256.Equals(v, backslash) | Vector256.LessThan(v, control)).ExtractMostSignificantBits();
-            if (stops == 0)
+            uint quotes = Vector256.Equals(v, quote).ExtractMostSignificantBits();
+            uint others = (Vector256.Equals(v, backslash) | Vector256.LessThan(v, control)).ExtractMostSignificantBits();
+            if ((quotes | others) == 0)
             {
+                v.StoreUnsafe(ref dst, (nuint)length);
                 pos += 32;
                 length += 32;
                 continue;
             }
-            int k = BitOperations.TrailingZeroCount(stops);
-            pos += k;
-            length += k;
-            if (Unsafe.Add(ref src, pos) != (byte)'"' || pos + 1 >= end) break;
-            if (Unsafe.Add(ref src, pos + 1) != (byte)'"')
+            // Read from the block's start, the quotes pair up as they come: the first of each two opens a pair (a
+            // doubled quote, written \"), and a first one not followed by a quote closes the field. Every run of quotes
+            // before the closing one is paired, so a quote is a first one when the quotes up to it are odd in number.
+            uint firsts = quotes & (uint)JsonRecordSplitter.PrefixXor(quotes);
+            uint closing = firsts & ~(quotes >> 1);
+            // A first quote in the last byte: whether it is doubled (or closes) is in the next block, which begins with it.
+            int stop = (firsts & 0x8000_0000u) != 0 ? 31 : 32;
+            if (others != 0) stop = Math.Min(stop, BitOperations.TrailingZeroCount(others));
+            bool closes = false;
+            if (closing != 0)
+            {
+                int at = BitOperations.TrailingZeroCount(closing);
+                if (at < stop)
+                {
+                    stop = at;
+                    closes = true;
+                }
+            }
+            // The bytes past the stop are stored too, and written over by the next step.
+            Vector256.ConditionalSelect(BytesOf(firsts), backslash, v).StoreUnsafe(ref dst, (nuint)length);
+            pos += stop;
+            length += stop;
+            if (closes)
             {
                 pos++;
                 closed = true;
                 break;
             }
-            Unsafe.Add(ref dst, length) = (byte)'\\';
-            Unsafe.Add(ref dst, length + 1) = (byte)'"';
-            pos += 2;
-            length += 2;
+            // A backslash or a control character: the byte-by-byte code escapes it.
+            if (stop < 31 || (stop == 31 && (firsts & 0x8000_0000u) == 0)) break;
         }
         _pos = pos;
         _fieldLength = length;
         return closed;
+    }
+
+    private static readonly Vector256<byte> BitIndex = Vector256.Create(
+        (byte)0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1, 2, 2, 2, 2, 2, 2, 2, 2, 3, 3, 3, 3, 3, 3, 3, 3);
+
+    private static readonly Vector256<byte> BitOfByte = Vector256.Create(
+        (byte)1, 2, 4, 8, 16, 32, 64, 128, 1, 2, 4, 8, 16, 32, 64, 128, 1, 2, 4, 8, 16, 32, 64, 128, 1, 2, 4, 8, 16, 32, 64, 128);
+
+    /// <summary>All ones in byte i where bit i of <paramref name="bits"/> is set.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<byte> BytesOf(uint bits)
+    {
+        // Each 128-bit half holds the four mask bytes four times; byte i takes mask byte i / 8, then its own bit.
+        var spread = System.Runtime.Intrinsics.X86.Avx2.Shuffle(Vector256.Create(bits).AsByte(), BitIndex);
+        return Vector256.Equals(spread & BitOfByte, BitOfByte);
     }
 #endif
 
