@@ -417,9 +417,9 @@ internal sealed class CsvRecordReader
     /// <summary>
     /// The common part of a quoted field of a row (AuditData's JSON text), 32 bytes a step: every doubled quote of a
     /// block is written \" in the same step (the first quote of each pair becomes a backslash, found from the block's
-    /// quote mask), and the closing quote ends the field (true). Anything else (a backslash, a control character, a quote at the chunk's end, the last
-    /// 31 bytes, a field that could outgrow the record limit) is left where it is for <see cref="QuotedRun"/>'s own
-    /// loop (false), so the result is the same byte for byte; the tests compare the two.
+    /// quote mask), and the closing quote ends the field (true). Anything else (a backslash, a control character, a
+    /// quote at the chunk's end, the last 31 bytes, a field that could outgrow the record limit) is left where it is
+    /// for <see cref="QuotedRun"/>'s own loop (false), so the result is the same byte for byte; the tests compare the two.
     /// </summary>
     private bool QuotedJsonBlocks()
     {
@@ -452,8 +452,8 @@ internal sealed class CsvRecordReader
             uint firsts = quotes & (uint)JsonRecordSplitter.PrefixXor(quotes);
             uint closing = firsts & ~(quotes >> 1);
             // A first quote in the last byte: whether it is doubled (or closes) is in the next block, which begins with it.
-            int stop = (firsts & 0x8000_0000u) != 0 ? 31 : 32;
-            if (others != 0) stop = Math.Min(stop, BitOperations.TrailingZeroCount(others));
+            int other = others != 0 ? BitOperations.TrailingZeroCount(others) : 32;
+            int stop = Math.Min(other, (firsts & 0x8000_0000u) != 0 ? 31 : 32);
             bool closes = false;
             if (closing != 0)
             {
@@ -475,7 +475,7 @@ internal sealed class CsvRecordReader
                 break;
             }
             // A backslash or a control character: the byte-by-byte code escapes it.
-            if (stop < 31 || (stop == 31 && (firsts & 0x8000_0000u) == 0)) break;
+            if (stop == other && other < 32) break;
         }
         _pos = pos;
         _fieldLength = length;

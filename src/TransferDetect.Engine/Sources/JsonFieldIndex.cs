@@ -98,9 +98,6 @@ internal sealed class JsonFieldIndex
         _object = default;
     }
 
-    /// <summary>The object indexed (default when it was not an object).</summary>
-    public JsonElement Object => _object;
-
     /// <summary>Whether the fields are hashed (false: not an object, too many fields, or an escaped name).</summary>
     internal bool Indexed => _mask >= 0;
 

@@ -50,6 +50,14 @@ internal sealed class AzureRecord : IDisposable
         return index;
     }
 
+    private static void GiveBack(ref JsonFieldIndex? index, ref JsonFieldIndex? spare)
+    {
+        if (index == null) return;
+        index.Release();
+        spare = index;
+        index = null;
+    }
+
     /// <summary>A Log Analytics row, whose TenantId column is the workspace's id, not the Entra tenant (looked at when first asked).</summary>
     public bool IsLogAnalytics => _isLogAnalytics ??=
         Has(Fields, "OperationNameValue"u8) || Has(Fields, "ActivityStatusValue"u8) || Has(Fields, "_ResourceId"u8) ||
@@ -314,18 +322,8 @@ internal sealed class AzureRecord : IDisposable
 
     public void Dispose()
     {
-        if (_fields != null)
-        {
-            _fields.Release();
-            _spareFields = _fields;
-            _fields = null;
-        }
-        if (_claimFields != null)
-        {
-            _claimFields.Release();
-            _spareClaimFields = _claimFields;
-            _claimFields = null;
-        }
+        GiveBack(ref _fields, ref _spareFields);
+        GiveBack(ref _claimFields, ref _spareClaimFields);
         foreach (var d in _documents) d.Dispose();
         _documents.Clear();
     }
