@@ -167,6 +167,7 @@ internal sealed class CsvRecordReader
     /// The row as one JSON object of strings: each column's prefix, then its field's text, which ReadRow has
     /// already escaped (quotes and backslashes as \" and \\, control characters as \n, \u001F, ...).
     /// </summary>
+    [System.Runtime.CompilerServices.MethodImpl(Jit.Optimized)]
     private ReadOnlyMemory<byte> WriteRow(byte[][] prefixes, int count)
     {
         int size = 2 + _fieldLength;
@@ -250,6 +251,7 @@ internal sealed class CsvRecordReader
 #endif
 
     /// <summary>The length of the run of bytes at the start of <paramref name="rest"/> that are copied as they are (-1: all of them).</summary>
+    [System.Runtime.CompilerServices.MethodImpl(Jit.Optimized)]
     private int Run(ReadOnlySpan<byte> rest, bool quoted, bool json)
     {
 #if NET8_0_OR_GREATER
@@ -272,6 +274,7 @@ internal sealed class CsvRecordReader
     /// With <paramref name="json"/> each field's text is kept escaped for a JSON string (the header's names are kept as they are).
     /// <paramref name="complete"/> is false when the file ends inside a quoted field.
     /// </summary>
+    [System.Runtime.CompilerServices.MethodImpl(Jit.Optimized)]
     private int ReadRow(bool json, out long line, out long offset, out bool complete, out bool oversized)
     {
         _fields.Clear();
@@ -376,6 +379,7 @@ internal sealed class CsvRecordReader
     /// written \"), what JSON escapes escaped (in a row). True at the closing quote (read); false where it stopped without
     /// one: at the chunk's end, or at a quote that is the chunk's last byte (whether it is doubled is in the next chunk).
     /// </summary>
+    [System.Runtime.CompilerServices.MethodImpl(Jit.Optimized)]
     private bool QuotedRun(bool json, ref bool oversized)
     {
 #if NET8_0_OR_GREATER
@@ -421,6 +425,7 @@ internal sealed class CsvRecordReader
     /// quote at the chunk's end, the last 31 bytes, a field that could outgrow the record limit) is left where it is
     /// for <see cref="QuotedRun"/>'s own loop (false), so the result is the same byte for byte; the tests compare the two.
     /// </summary>
+    [System.Runtime.CompilerServices.MethodImpl(Jit.Optimized)]
     private bool QuotedJsonBlocks()
     {
         int pos = _pos, end = _end, length = _fieldLength;
@@ -499,6 +504,7 @@ internal sealed class CsvRecordReader
 #endif
 
     /// <summary>One byte of a field; with <paramref name="json"/> as a JSON string holds it (\" \\ \n \u001F ...).</summary>
+    [System.Runtime.CompilerServices.MethodImpl(Jit.Optimized)]
     private void Append(byte b, bool json, ref bool oversized)
     {
         if (!json || (b >= 0x20 && b != (byte)'"' && b != (byte)'\\'))
@@ -531,6 +537,7 @@ internal sealed class CsvRecordReader
         Append((byte)Hex[b & 15], ref oversized);
     }
 
+    [System.Runtime.CompilerServices.MethodImpl(Jit.Optimized)]
     private void AppendRange(ReadOnlySpan<byte> bytes, ref bool oversized)
     {
         int n = bytes.Length;

@@ -168,9 +168,9 @@ internal sealed class JsonRecordSplitter : IRawRecordSource
     /// unfinished is reported (once). What <see cref="Records"/> hands out, for a caller that reads records in a
     /// loop of its own rather than through an iterator.
     /// </summary>
-#if NET8_0_OR_GREATER
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-#endif
+    // Optimized from its first call: it runs once a record, and through the interface it is not inlined, so it
+    // would otherwise run unoptimized, then instrumented code for most of a first scan.
+    [System.Runtime.CompilerServices.MethodImpl(Jit.Optimized)]
     public bool TryNext(CancellationToken cancellationToken, out RawRecord record)
     {
         if (Next(cancellationToken, out record)) return true;
@@ -197,9 +197,7 @@ internal sealed class JsonRecordSplitter : IRawRecordSource
     /// not the iterator's body, so that it is compiled optimized from its first call: as the body of the
     /// compiler-made iterator, the scan's hottest loop ran unoptimized code for the first part of every scan.
     /// </summary>
-#if NET8_0_OR_GREATER
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-#endif
+    [System.Runtime.CompilerServices.MethodImpl(Jit.Optimized)]
     private bool Next(CancellationToken cancellationToken, out RawRecord record)
     {
         while (true)
@@ -331,6 +329,7 @@ internal sealed class JsonRecordSplitter : IRawRecordSource
         }
     }
 
+    [System.Runtime.CompilerServices.MethodImpl(Jit.Optimized)]
     private void HandleTopLevelByte()
     {
         byte b = _buf[_pos];
@@ -448,9 +447,7 @@ internal sealed class JsonRecordSplitter : IRawRecordSource
         _recOffset = _base + _pos;
     }
 
-#if NET8_0_OR_GREATER
-    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-#endif
+    [System.Runtime.CompilerServices.MethodImpl(Jit.Optimized)]
     private bool EndRecord(out RawRecord record)
     {
         _inRecord = false;
@@ -517,7 +514,7 @@ internal sealed class JsonRecordSplitter : IRawRecordSource
     /// take over (fewer than 64 bytes left, top level reached, keys to watch, a newline in JSON lines).
     /// Inside a record of an array, where nearly all blocks are, <see cref="ScanRecordBlocks"/> does the work.
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(Jit.Optimized)]
     private bool ScanBlocks()
     {
         if (_inRecord && !(_lineMode && _recIsTop)) return ScanRecordBlocks();
@@ -609,7 +606,7 @@ internal sealed class JsonRecordSplitter : IRawRecordSource
     /// with the rest it kept the string state on the stack). Returns true when the record has just ended at
     /// <c>_pos</c>; false when fewer than 64 bytes are left.
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(Jit.Optimized)]
     private bool ScanRecordBlocks()
     {
         byte[] buf = _buf;
@@ -690,6 +687,7 @@ internal sealed class JsonRecordSplitter : IRawRecordSource
     /// The fast path may skip that only over text that cannot hold such a key: this checks the buffered
     /// text for the quoted key names, once per byte (it remembers how far it has looked).
     /// </summary>
+    [System.Runtime.CompilerServices.MethodImpl(Jit.Optimized)]
     private bool WrapperKeysAbsent()
     {
         // Nothing read since the last look: no key can have come (each record of JSON lines asks again).
@@ -793,9 +791,7 @@ internal sealed class JsonRecordSplitter : IRawRecordSource
         low.ExtractMostSignificantBits() | ((ulong)high.ExtractMostSignificantBits() << 32);
 #endif
 
-#if NET8_0_OR_GREATER
-    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-#endif
+    [System.Runtime.CompilerServices.MethodImpl(Jit.Optimized)]
     private bool Fill()
     {
         if (_eof) return false;

@@ -68,9 +68,7 @@ internal sealed class Needle
     }
 
     /// <summary>The first index of the needle in <paramref name="haystack"/>, or -1.</summary>
-#if NET8_0_OR_GREATER
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-#endif
+    [System.Runtime.CompilerServices.MethodImpl(Jit.Optimized)]
     public int IndexOf(ReadOnlySpan<byte> haystack)
     {
 #if NET8_0_OR_GREATER
@@ -151,6 +149,7 @@ internal sealed class Needle
     public bool In(ReadOnlySpan<byte> haystack) => IndexOf(haystack) >= 0;
 
     /// <summary>Does <paramref name="haystack"/> hold any of the needles?</summary>
+    [System.Runtime.CompilerServices.MethodImpl(Jit.Optimized)]
     public static bool AnyIn(Needle[] needles, ReadOnlySpan<byte> haystack)
     {
         foreach (var needle in needles)

@@ -32,6 +32,7 @@ internal static class ClaimText
     /// <paramref name="from"/>: false when there is no more; else <paramref name="letter"/> is the byte before
     /// "peration" (the quote before it checked) and <paramref name="from"/> the index just after it.
     /// </summary>
+    [System.Runtime.CompilerServices.MethodImpl(Jit.Optimized)]
     public static bool NextOperationKey(ReadOnlySpan<byte> json, ref int from, out byte letter)
     {
         while (true)
@@ -58,6 +59,7 @@ internal static class ClaimText
     private static readonly IO.Needle Peration = new("peration"u8);
 
     /// <summary>Does the text hold the lower-case ASCII <paramref name="lowerNeedle"/> in any ASCII case? No allocation.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(Jit.Optimized)]
     public static bool ContainsIgnoringCase(ReadOnlySpan<byte> text, ReadOnlySpan<byte> lowerNeedle)
     {
         byte lower = lowerNeedle[0];
@@ -83,6 +85,7 @@ internal static class ClaimText
     }
 
     /// <summary>Does the text hold a byte outside ASCII (text whose case folding the byte test cannot follow)?</summary>
+    [System.Runtime.CompilerServices.MethodImpl(Jit.Optimized)]
     public static bool HasNonAscii(ReadOnlySpan<byte> text)
     {
         foreach (byte b in text)
@@ -93,6 +96,7 @@ internal static class ClaimText
     }
 
     /// <summary>Moves past JSON whitespace (in escaped mode also the escapes \n, \r, \t).</summary>
+    [System.Runtime.CompilerServices.MethodImpl(Jit.Optimized)]
     public static void SkipWhitespace(ReadOnlySpan<byte> json, ref int i, bool escaped)
     {
         while (i < json.Length)
@@ -116,6 +120,7 @@ internal static class ClaimText
     }
 
     /// <summary>Is a quote (escaped mode: <c>\"</c>) at <paramref name="i"/>? Moves past it when so.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(Jit.Optimized)]
     public static bool TakeQuote(ReadOnlySpan<byte> json, ref int i, bool escaped)
     {
         if (!escaped)
@@ -139,6 +144,7 @@ internal static class ClaimText
     /// Reads a string whose opening quote is at <paramref name="i"/> and that holds no escape; false (nothing
     /// read) for any other value or a string with an escape. <paramref name="value"/> is the text between the quotes.
     /// </summary>
+    [System.Runtime.CompilerServices.MethodImpl(Jit.Optimized)]
     public static bool ReadPlainString(ReadOnlySpan<byte> json, scoped ref int i, bool escaped, out ReadOnlySpan<byte> value)
     {
         value = default;
@@ -162,6 +168,7 @@ internal static class ClaimText
     }
 
     /// <summary>Moves past the colon after a key (and the whitespace around it); false when there is none.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(Jit.Optimized)]
     public static bool TakeColon(ReadOnlySpan<byte> json, ref int i, bool escaped)
     {
         SkipWhitespace(json, ref i, escaped);

@@ -37,9 +37,7 @@ internal sealed class JsonFieldIndex
     public JsonFieldIndex(JsonElement obj) => Reset(obj);
 
     /// <summary>Hashes the fields of <paramref name="obj"/> (forgetting the object before).</summary>
-#if NET8_0_OR_GREATER
-    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-#endif
+    [System.Runtime.CompilerServices.MethodImpl(Jit.Optimized)]
     public void Reset(JsonElement obj)
     {
         Release();
@@ -102,9 +100,7 @@ internal sealed class JsonFieldIndex
     internal bool Indexed => _mask >= 0;
 
     /// <summary>The field's value, or default.</summary>
-#if NET8_0_OR_GREATER
-    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-#endif
+    [System.Runtime.CompilerServices.MethodImpl(Jit.Optimized)]
     public JsonElement Prop(ReadOnlySpan<byte> utf8Name)
     {
         if (_mask < 0) return _object.Prop(utf8Name);

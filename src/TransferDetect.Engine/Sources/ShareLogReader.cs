@@ -385,9 +385,7 @@ public sealed class ShareLogReader
     /// in the iterator's body it ran unoptimized code until the runtime replaced it mid-loop, at the start of every
     /// scan, and each record went through two iterators.
     /// </summary>
-#if NET8_0_OR_GREATER
-    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-#endif
+    [System.Runtime.CompilerServices.MethodImpl(Jit.Optimized)]
     private bool ReadUntilEvents(IRawRecordSource records, string name, FileIssues issues, ScanStatistics stats, List<ShareEvent> events, int[] formats, CancellationToken cancellationToken)
     {
         events.Clear();
@@ -400,9 +398,7 @@ public sealed class ShareLogReader
         return false;
     }
 
-#if NET8_0_OR_GREATER
-    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-#endif
+    [System.Runtime.CompilerServices.MethodImpl(Jit.Optimized)]
     private void ReadRecord(in RawRecord raw, string name, FileIssues issues, ScanStatistics stats, List<ShareEvent> output, int[] formats)
     {
         var span = raw.Json.Span;

@@ -160,9 +160,7 @@ internal sealed class AwsShareCatalog
     }
 
     /// <summary>The index of the operation the UTF-8 name is, or -1: only the names of its length are compared.</summary>
-#if NET8_0_OR_GREATER
-    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-#endif
+    [System.Runtime.CompilerServices.MethodImpl(Jit.Optimized)]
     private int IndexOf(ReadOnlySpan<byte> name)
     {
         if (name.Length > LongestName || name.Length == 0) return -1;
@@ -207,10 +205,8 @@ internal sealed class AwsShareCatalog
     /// <inheritdoc cref="Filter(ReadOnlySpan{byte})"/>
     /// <param name="json">The record.</param>
     /// <param name="firstKey">Where the first eventName key whose value was read starts (its opening quote); -1 when none was.</param>
-#if NET8_0_OR_GREATER
     // Optimized from its first call: it runs on every record, so a scan should not start in unoptimized code.
-    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-#endif
+    [System.Runtime.CompilerServices.MethodImpl(Jit.Optimized)]
     public EventNameFilter Filter(ReadOnlySpan<byte> json, out int firstKey)
     {
         firstKey = -1;

@@ -43,6 +43,7 @@ internal sealed class AzureActivityInterpreter : ShareInterpreter
     /// (then the parsed shape decides: a storage data-plane log is "JSON of another shape"). Otherwise an
     /// Activity Log record whose operation cannot be a share: skipped unparsed.
     /// </summary>
+    [System.Runtime.CompilerServices.MethodImpl(Jit.Optimized)]
     public override RecordClaim Claim(ReadOnlySpan<byte> json)
     {
         if (!Marked(json)) return RecordClaim.NotMine;
@@ -66,6 +67,7 @@ internal sealed class AzureActivityInterpreter : ShareInterpreter
     /// operationname key, or a Datadog evt with a resourceId? The four keys are found by one search for what they
     /// share ("peration"), each named by the bytes around it, so a record of another log is searched once, not four times.
     /// </summary>
+    [System.Runtime.CompilerServices.MethodImpl(Jit.Optimized)]
     internal static bool Marked(ReadOnlySpan<byte> json)
     {
         int from = 0;
@@ -93,6 +95,7 @@ internal sealed class AzureActivityInterpreter : ShareInterpreter
     /// (the M365 reader may read the record), or when a value is not a plain string of that shape.
     /// MaybeShare when a value holds a fragment, or non-ASCII text (case folding the byte test cannot follow).
     /// </summary>
+    [System.Runtime.CompilerServices.MethodImpl(Jit.Optimized)]
     internal static OperationValues ReadOperationValues(ReadOnlySpan<byte> json)
     {
         if (ClaimText.UnicodeEscape.In(json) || Keys.Evt.In(json)) return OperationValues.Unknown;
@@ -170,6 +173,7 @@ internal sealed class AzureActivityInterpreter : ShareInterpreter
     }
 
     /// <summary>The operation value after a key ending at <paramref name="i"/>.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(Jit.Optimized)]
     private static OperationValues OperationValueAt(ReadOnlySpan<byte> json, int i)
     {
         if (!ClaimText.TakeColon(json, ref i, escaped: false)) return OperationValues.Unknown;

@@ -43,6 +43,7 @@ internal sealed class M365AuditInterpreter : ShareInterpreter
     /// case, also inside the escaped AuditData string) or when a letter is written as a \u escape;
     /// otherwise skipped without parsing.
     /// </summary>
+    [System.Runtime.CompilerServices.MethodImpl(Jit.Optimized)]
     public override RecordClaim Claim(ReadOnlySpan<byte> json)
     {
         if (!OperationKey.In(json) && !OperationsKey.In(json)) return RecordClaim.NotMine;
@@ -101,6 +102,7 @@ internal sealed class M365AuditInterpreter : ShareInterpreter
     }
 
     /// <summary>The value after an operation key ending at <paramref name="i"/>: NoShare, MaybeShare, or Unknown when it is not a plain string.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(Jit.Optimized)]
     private static OperationValues OperationValueAt(ReadOnlySpan<byte> json, int i, bool escaped)
     {
         if (!ClaimText.TakeColon(json, ref i, escaped) || !ClaimText.ReadPlainString(json, ref i, escaped, out var name)) return OperationValues.Unknown;
