@@ -4,6 +4,10 @@
 #
 #   bench/compare.sh <corpus dir>                 # an existing tree
 #   bench/compare.sh --generate 1GB <corpus dir>  # write the deterministic corpus first
+#
+# (a) and (b) run as PAIRS alternating pairs (default 3; (b) first in every other pair) and the table shows the
+# median of each, since a process of a second moves by a quarter on a shared machine and a tree larger than the
+# page cache favours whichever mode reads it second. Every pair is printed too. (c) and (d) run once.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 if [ "${1:-}" = "--generate" ]; then size=$2; dir=$3; else size=""; dir=$1; fi
@@ -23,9 +27,28 @@ measure() { # name, command: prints "name seconds maxrss_kb output"
   echo "$1|$t|$m|$(grep -v '^TIME' <<<"$out" | tail -n1)"
 }
 
+median() { sort -n | awk '{v[NR]=$1} END {print (NR%2) ? v[(NR+1)/2] : (v[NR/2]+v[NR/2+1])/2}'; }
+pairs=${PAIRS:-3}
+a_runs=(); b_runs=()
+for ((i = 0; i < pairs; i++)); do
+  if ((i % 2 == 0)); then
+    a_runs+=("$(measure a "$bench decompress '$dir'")"); b_runs+=("$(measure b "$bench scan-once '$dir'")")
+  else
+    b_runs+=("$(measure b "$bench scan-once '$dir'")"); a_runs+=("$(measure a "$bench decompress '$dir'")")
+  fi
+  echo "pair $((i + 1)): (a) $(cut -d'|' -f2 <<<"${a_runs[i]}") s, (b) $(cut -d'|' -f2 <<<"${b_runs[i]}") s"
+done
+# The median time of a mode, the largest peak memory of its runs, and the output of its last run.
+summary() { # name, runs...
+  local name=$1; shift
+  local t m
+  t=$(printf '%s\n' "$@" | cut -d'|' -f2 | median)
+  m=$(printf '%s\n' "$@" | cut -d'|' -f3 | sort -n | tail -n1)
+  echo "$name|$t|$m|$(printf '%s\n' "$@" | tail -n1 | cut -d'|' -f4)"
+}
 rows=()
-rows+=("$(measure "(a) decompression only, all cores" "$bench decompress '$dir'")")
-rows+=("$(measure "(b) TransferDetect scan, all cores" "$bench scan-once '$dir'")")
+rows+=("$(summary "(a) decompression only, all cores" "${a_runs[@]}")")
+rows+=("$(summary "(b) TransferDetect scan, all cores" "${b_runs[@]}")")
 rows+=("$(measure "(c) zcat, jq select" "find '$dir' -name '*.json.gz' -print0 | sort -z | xargs -0 zcat | jq -c '$jqfilter' | wc -l")")
 rows+=("$(measure "(d) python json loop" "python3 bench/compare.py '$dir'")")
 
