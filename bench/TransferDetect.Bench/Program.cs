@@ -9,7 +9,7 @@ using TransferDetect.Engine.Sources.Aws;
 
 // bench generate <dir> <size e.g. 300MB> [seed]   writes a CloudTrail delivery tree
 // bench scan <dir> [repeats]                       decompression-only vs. the full scan, side by side
-// bench providers <dir> <size per provider>        Azure, M365 (CSV) and GCP exports: decompression vs. scan
+// bench providers <dir> <size per provider> [rounds] Azure, M365 (CSV) and GCP exports: decompression vs. scan (first round and best of 5)
 // bench read <dir> [rounds]                       any export, all providers, three rounds or more (for a profiler)
 // bench smoke                                      a few MB end to end, for CI (checks, not timings)
 // bench inflate-buffers <dir> [rounds]            row (a) with reads of 16 KB to 4 MB: why (a) reads 256 KB at a time
@@ -58,7 +58,7 @@ switch (command)
             return 0;
         }
     case "providers":
-        return ProviderCorpus.Run(args[1], ParseSize(args[2]));
+        return ProviderCorpus.Run(args[1], ParseSize(args[2]), rounds: args.Length > 3 ? int.Parse(args[3]) : 5);
     case "micro":
         BenchmarkDotNet.Running.BenchmarkSwitcher.FromTypes(new[] { typeof(Micro) }).Run(args.Skip(1).ToArray());
         return 0;
@@ -87,7 +87,7 @@ switch (command)
             Directory.Delete(dir, recursive: true);
         }
     default:
-        Console.Error.WriteLine("usage: bench generate <dir> <size: 300MB, 1GB> [seed] | bench scan <dir> [repeats] | bench providers <dir> <size per provider> | bench smoke");
+        Console.Error.WriteLine("usage: bench generate <dir> <size: 300MB, 1GB> [seed] | bench scan <dir> [repeats] | bench providers <dir> <size per provider> [rounds] | bench smoke");
         return 2;
 }
 

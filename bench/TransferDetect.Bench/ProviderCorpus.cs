@@ -34,19 +34,21 @@ internal static class ProviderCorpus
         "v1.compute.firewalls.patch", "io.k8s.core.v1.pods.create", "beta.compute.disks.createSnapshot", "google.cloud.sql.v1.SqlInstancesService.Update",
     };
 
-    public static int Run(string dir, long bytesPerProvider, int shareEvery = 5000)
+    public static int Run(string dir, long bytesPerProvider, int shareEvery = 5000, int rounds = 5)
     {
         Directory.CreateDirectory(dir);
         var rows = new List<string>();
-        Console.WriteLine($"{"provider",-10}{"files",6}{"MB",9}{"records",12}{"shares",8}{"(a) MB/s",10}{"(b) MB/s",10}{"records/s",12}{"(b)/(a)",9}");
+        // (b) first: the reader's first round in this process, the scan a runbook makes; the runtime is still optimizing the
+        // readers for several rounds (README, "The first scan"), so the best of the rounds is the steadier figure.
+        Console.WriteLine($"{"provider",-10}{"files",6}{"MB",9}{"records",12}{"shares",8}{"(a) MB/s",10}{"(b) first",10}{"(b) MB/s",10}{"records/s",12}{"(b)/(a)",9}");
         foreach (var (name, write) in new (string, Func<Random, int, StringBuilder, bool, int>)[] { ("Azure", Azure), ("M365", M365), ("Gcp", Gcp) })
         {
             string folder = Path.Combine(dir, name);
             var (files, shares) = Write(folder, name, write, bytesPerProvider, shareEvery);
             var paths = Directory.GetFiles(folder);
-            double best = double.MaxValue, bestScan = double.MaxValue;
+            double best = double.MaxValue, bestScan = double.MaxValue, firstScan = 0;
             long inflated = 0, records = 0, found = 0, problems = 0;
-            for (int round = 0; round < 3; round++)
+            for (int round = 0; round < rounds; round++)
             {
                 var sw = Stopwatch.StartNew();
                 long total = Inflate.All(paths);
@@ -63,12 +65,13 @@ internal static class ProviderCorpus
                     if (detector.Evaluate(e) != null) f2++;
                 }
                 bestScan = Math.Min(bestScan, sw.Elapsed.TotalSeconds);
+                if (round == 0) firstScan = sw.Elapsed.TotalSeconds;
                 records = reader.Statistics.Records;
                 found = f2;
                 problems = host.Issues.Count;
             }
             double mb = inflated / 1e6;
-            Console.WriteLine($"{name,-10}{files,6}{mb,9:N1}{records,12:N0}{found,8}{mb / best,10:N0}{mb / bestScan,10:N0}{records / bestScan,12:N0}{best / bestScan,9:N2}");
+            Console.WriteLine($"{name,-10}{files,6}{mb,9:N1}{records,12:N0}{found,8}{mb / best,10:N0}{mb / firstScan,10:N0}{mb / bestScan,10:N0}{records / bestScan,12:N0}{best / bestScan,9:N2}");
             if (problems > 0 || found == 0 || found != shares)
             {
                 Console.Error.WriteLine($"bench: {name}: {problems} problem(s), {found} finding(s) for {shares} share record(s) written");
