@@ -8,6 +8,7 @@ using TransferDetect.Engine.Hosting;
 #if NET8_0_OR_GREATER
 using System.Numerics;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 #endif
 
@@ -618,9 +619,11 @@ internal sealed class JsonRecordSplitter : IRawRecordSource
         ulong prevInString = _inString ? ulong.MaxValue : 0UL;
         ulong prevEscaped = _escape ? 1UL : 0UL;
         var bytes = BlockBytes.Create();
+        // pos is at most _end - 64, inside the buffer: its bytes by reference, with no bounds check a block.
+        ref byte data = ref MemoryMarshal.GetArrayDataReference(buf);
         while (pos <= last)
         {
-            bytes.Classify(ref buf[pos], out ulong quote, out ulong backslash, out ulong open, out ulong close, out ulong newline);
+            bytes.Classify(ref Unsafe.Add(ref data, pos), out ulong quote, out ulong backslash, out ulong open, out ulong close, out ulong newline);
             ulong inString = PrefixXor(quote & ~EscapedQuotes(backslash, ref prevEscaped)) ^ prevInString;
             int closeCount = BitOperations.PopCount(close & ~inString);
             if (depth - closeCount > recDepth)
@@ -645,7 +648,7 @@ internal sealed class JsonRecordSplitter : IRawRecordSource
                     }
                 }
             }
-            line += BitOperations.PopCount(newline);
+            if (newline != 0) line += BitOperations.PopCount(newline);
             prevInString = (ulong)((long)inString >> 63);
             pos += 64;
         }
