@@ -13,6 +13,7 @@ using TransferDetect.Engine.Sources.Aws;
 // bench read <dir> [rounds]                       any export, all providers, three rounds or more (for a profiler)
 // bench smoke                                      a few MB end to end, for CI (checks, not timings)
 // bench inflate-buffers <dir> [rounds]            row (a) with reads of 16 KB to 4 MB: why (a) reads 256 KB at a time
+// bench jit <dir> [N]                             what the runtime compiles during one scan: by tier, by thread, the N longest
 // bench byte-ranks <dir>                           the rank table Needle picks its rare bytes with, from the log files under <dir>
 CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
 string command = args.Length > 0 ? args[0] : "help";
@@ -71,6 +72,8 @@ switch (command)
     case "inflate-buffers":
         Inflate.CompareBufferSizes(args[1], args.Length > 2 ? int.Parse(args[2]) : 7);
         return 0;
+    case "jit":
+        return JitLog.Run(args[1], args.Length > 2 ? int.Parse(args[2]) : 15);
     case "byte-ranks":
         ByteRanks(args[1]);
         return 0;
