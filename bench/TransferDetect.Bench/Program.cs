@@ -10,7 +10,7 @@ using TransferDetect.Engine.Sources.Aws;
 // bench generate <dir> <size e.g. 300MB> [seed]   writes a CloudTrail delivery tree
 // bench scan <dir> [repeats]                       decompression-only vs. the full scan, side by side
 // bench providers <dir> <size per provider> [rounds] Azure, M365 (CSV) and GCP exports: decompression vs. scan (first round and best of 5)
-// bench read <dir> [rounds]                       any export, all providers, three rounds or more (for a profiler)
+// bench read <dir> [rounds] [files at once]       any export, all providers, three rounds or more (for a profiler); 1: one file at a time
 // bench smoke                                      a few MB end to end, for CI (checks, not timings)
 // bench inflate-buffers <dir> [rounds]            row (a) with reads of 16 KB to 4 MB: why (a) reads 256 KB at a time
 // bench jit <dir> [N]                             what the runtime compiles during one scan: by tier, by thread, the N longest
@@ -45,12 +45,13 @@ switch (command)
         }
     case "read":
         {
-            // Any export, every provider and category, three rounds or more (for a profiler): bench read <dir> [rounds]
+            // Any export, every provider and category, three rounds or more (for a profiler): bench read <dir> [rounds] [files at once]
             int rounds = args.Length > 2 ? int.Parse(args[2]) : 3;
+            int parallel = args.Length > 3 ? int.Parse(args[3]) : 0;
             for (int round = 0; round < rounds; round++)
             {
                 var sw = Stopwatch.StartNew();
-                var reader = new ShareLogReader(new CollectingScanHost());
+                var reader = new ShareLogReader(new CollectingScanHost(), new ShareLogReaderOptions { MaxParallelFiles = parallel });
                 long n = 0;
                 foreach (var _ in reader.Read(new[] { args[1] })) n++;
                 Console.WriteLine($"{reader.Statistics.Records:N0} record(s), {reader.Statistics.CandidateRecords:N0} parsed as candidates, {n} event(s), {reader.Statistics.BytesRead / 1e6 / sw.Elapsed.TotalSeconds:N0} MB/s; " +
