@@ -672,6 +672,21 @@ public class AzureActivityReaderTests
         Assert.Equal(DateTime.Parse(expected, System.Globalization.CultureInfo.InvariantCulture), t);
         Assert.Equal(DateTimeKind.Utc, t!.Value.Kind);
     }
+
+    [Fact]
+    public void The_fold_key_is_made_as_lower_casing_each_part_and_joining_them_makes_it()
+    {
+        // Letters whose invariant lower case is not plain ASCII arithmetic among them (Turkish dotted I, Greek sigma, Kelvin sign).
+        var random = new System.Random(1539);
+        const string Alphabet = "aZ09/-_.|İıΣσK\u212AÉé";
+        string Text(int max) => new string(Enumerable.Range(0, random.Next(max)).Select(_ => Alphabet[random.Next(Alphabet.Length)]).ToArray());
+        for (int r = 0; r < 3000; r++)
+        {
+            string first = Text(40), resource = Text(120), operation = AzureOperations.DiskBeginGetAccess;
+            Assert.Equal(first.ToLowerInvariant() + "|" + operation + "|" + resource.ToLowerInvariant(), AzureActivityInterpreter.FoldKey(first, operation, resource));
+            Assert.Equal("sas|" + resource.ToLowerInvariant(), AzureActivityInterpreter.FoldKey("sas", null, resource));
+        }
+    }
 }
 
 /// <summary>Records that another reader's claim could take first.</summary>

@@ -73,4 +73,25 @@ public class ClaimTextCaseTests
         var needles = new[] { Encoding.UTF8.GetBytes(needle) };
         Assert.Equal(expected, ClaimText.ContainsIgnoringCase(Encoding.UTF8.GetBytes(text), needles[0]));
     }
+
+    [Fact]
+    public void The_first_of_two_bytes_is_found_where_the_runtime_finds_it()
+    {
+        // Texts of 0 to 199 bytes (one vector block, several, and a last block that overlaps the one before) from an
+        // alphabet where the two bytes are rare, common or absent, and the same byte twice.
+        var random = new Random(1538);
+        int hits = 0, misses = 0;
+        for (int r = 0; r < 20000; r++)
+        {
+            var alphabet = Enumerable.Range(0, 1 + random.Next(12)).Select(_ => (byte)random.Next(256)).ToArray();
+            var text = Enumerable.Range(0, random.Next(200)).Select(_ => alphabet[random.Next(alphabet.Length)]).ToArray();
+            byte a = random.Next(3) == 0 ? (byte)random.Next(256) : alphabet[random.Next(alphabet.Length)];
+            byte b = random.Next(4) == 0 ? a : (byte)random.Next(256);
+            int expected = text.AsSpan().IndexOfAny(a, b);
+            Assert.Equal(expected, ClaimText.IndexOfEither(text, a, b));
+            if (expected >= 0) hits++;
+            else misses++;
+        }
+        Assert.True(hits > 5000 && misses > 2000, $"{hits} found, {misses} not");
+    }
 }

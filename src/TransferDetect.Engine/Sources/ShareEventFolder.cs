@@ -29,7 +29,7 @@ internal sealed class ShareEventFolder
 
     private sealed class Entry
     {
-        public Entry(ShareEvent e, string? key, TimeSpan window)
+        public Entry(ShareEvent e, (Provider, string)? key, TimeSpan window)
         {
             Event = e;
             Key = key;
@@ -41,20 +41,21 @@ internal sealed class ShareEventFolder
 
         public ShareEvent Event;
         public int Folded;
-        public readonly string? Key;
+        public readonly (Provider, string)? Key;
         public readonly DateTime Time;
     }
 
     public IEnumerable<ShareEvent> Apply(IEnumerable<ShareEvent> events)
     {
         var queue = new LinkedList<Entry>();
-        var open = new Dictionary<string, LinkedListNode<Entry>>(StringComparer.Ordinal);
+        // Keyed by provider and the fold's key (ordinal), without making a string of the two for every event.
+        var open = new Dictionary<(Provider, string), LinkedListNode<Entry>>();
         foreach (var e in events)
         {
             var fold = _foldOf(e.Provider);
-            string? key = fold?.KeyOf(e);
-            if (key != null) key = ((int)e.Provider).ToString(System.Globalization.CultureInfo.InvariantCulture) + "|" + key;
-            if (key != null && open.TryGetValue(key, out var node) && Near(node.Value.Time, e.EventTime, node.Value.Window))
+            string? foldKey = fold?.KeyOf(e);
+            (Provider, string)? key = foldKey == null ? null : (e.Provider, foldKey);
+            if (key != null && open.TryGetValue(key.Value, out var node) && Near(node.Value.Time, e.EventTime, node.Value.Window))
             {
                 node.Value.Event = fold!.Merge(node.Value.Event, e);
                 node.Value.Folded++;
@@ -63,7 +64,7 @@ internal sealed class ShareEventFolder
             else
             {
                 var added = queue.AddLast(new Entry(e, key, (key != null ? fold!.WindowOf(e) : null) ?? _window));
-                if (key != null) open[key] = added;
+                if (key != null) open[key.Value] = added;
             }
             while (queue.Count > 0)
             {
@@ -71,7 +72,7 @@ internal sealed class ShareEventFolder
                 bool closed = head.Value.Key == null || queue.Count > _capacity || !Near(head.Value.Time, e.EventTime, head.Value.Window);
                 if (!closed) break;
                 queue.RemoveFirst();
-                if (head.Value.Key != null && open.TryGetValue(head.Value.Key, out var current) && current == head) open.Remove(head.Value.Key);
+                if (head.Value.Key is { } headKey && open.TryGetValue(headKey, out var current) && current == head) open.Remove(headKey);
                 if (Keep(head.Value)) yield return head.Value.Event;
             }
         }

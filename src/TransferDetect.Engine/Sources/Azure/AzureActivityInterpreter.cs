@@ -221,6 +221,7 @@ internal sealed class AzureActivityInterpreter : ShareInterpreter
     /// names the operation); NoShare for an ARM operation ('/') without one; Unknown for a name without '/' (a
     /// localized or data-plane name: the whole record decides, as properties.message may name the operation).
     /// </summary>
+    [System.Runtime.CompilerServices.MethodImpl(Jit.Optimized)]
     private static OperationValues Judge(ReadOnlySpan<byte> name, bool authoritative)
     {
         foreach (var needle in AzureOperations.Needles)
@@ -390,8 +391,8 @@ internal sealed class AzureActivityInterpreter : ShareInterpreter
             OutcomeOnly = g.OutcomeOnly,
         };
         string? key;
-        if (op.IsGetAccess) key = read.Resource == null ? null : "sas|" + read.Resource.ToLowerInvariant();
-        else key = read.CorrelationId == null ? null : read.CorrelationId.ToLowerInvariant() + "|" + op.Name + "|" + (read.Resource ?? "").ToLowerInvariant();
+        if (op.IsGetAccess) key = read.Resource == null ? null : FoldKey("sas", null, read.Resource);
+        else key = read.CorrelationId == null ? null : FoldKey(read.CorrelationId, op.Name, read.Resource ?? "");
         _fold.Attach(e, new AzureEventState
         {
             Key = key,
@@ -401,6 +402,32 @@ internal sealed class AzureActivityInterpreter : ShareInterpreter
             BeginDetails = op.Kind == AzureOperationKind.GetAccessBegin ? g.Details ?? "" : null,
         });
         return e;
+    }
+
+    /// <summary>
+    /// The key the fold pairs an operation's records by: <paramref name="first"/> in lower case, "|", <paramref name="operation"/>
+    /// as it is and "|" when there is one, and <paramref name="resource"/> in lower case. Made in one string: a fifth of the
+    /// records of an Activity Log export are candidates, and each made three before.
+    /// </summary>
+    internal static string FoldKey(string first, string? operation, string resource)
+    {
+#if NET8_0_OR_GREATER
+        int length = first.Length + 1 + (operation == null ? 0 : operation.Length + 1) + resource.Length;
+        return string.Create(length, (first, operation, resource), static (span, parts) =>
+        {
+            int at = parts.first.AsSpan().ToLowerInvariant(span);
+            span[at++] = '|';
+            if (parts.operation != null)
+            {
+                parts.operation.AsSpan().CopyTo(span.Slice(at));
+                at += parts.operation.Length;
+                span[at++] = '|';
+            }
+            parts.resource.AsSpan().ToLowerInvariant(span.Slice(at));
+        });
+#else
+        return first.ToLowerInvariant() + "|" + (operation == null ? "" : operation + "|") + resource.ToLowerInvariant();
+#endif
     }
 
     private static Grant BeginGetAccess(Reading read)

@@ -68,6 +68,7 @@ internal sealed class M365AuditInterpreter : ShareInterpreter
     /// byte test cannot follow); Unknown when the text has a \u escape (a key or a quote could be written
     /// with one) or a value is not a plain string.
     /// </summary>
+    [System.Runtime.CompilerServices.MethodImpl(Jit.Optimized)]
     internal static OperationValues ReadOperationValues(ReadOnlySpan<byte> json)
     {
         if (ClaimText.UnicodeEscape.In(json)) return OperationValues.Unknown;
@@ -367,6 +368,7 @@ internal sealed class M365AuditInterpreter : ShareInterpreter
     internal static string IdText(string? id) => id != null ? $" (Id {id})" : "";
 
     /// <summary>A \u escape of a character from U+0040 to U+007F (letters among them), which no exporter writes unless asked to hide a name.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(Jit.Optimized)]
     internal static bool HasEscapedLetter(ReadOnlySpan<byte> json)
     {
         int at = 0;
