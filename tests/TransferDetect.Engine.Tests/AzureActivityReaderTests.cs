@@ -674,7 +674,7 @@ public class AzureActivityReaderTests
     }
 
     [Fact]
-    public void The_fold_key_is_made_as_lower_casing_each_part_and_joining_them_makes_it()
+    public void The_fold_key_is_each_part_lower_cased_and_joined_in_one_string()
     {
         // Letters whose invariant lower case is not plain ASCII arithmetic among them (Turkish dotted I, Greek sigma, Kelvin sign).
         var random = new System.Random(1539);

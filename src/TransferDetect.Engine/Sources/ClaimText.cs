@@ -97,8 +97,8 @@ internal static class ClaimText
     [System.Runtime.CompilerServices.MethodImpl(Jit.Optimized)]
     internal static int IndexOfEither(ReadOnlySpan<byte> text, byte a, byte b)
     {
-        int i = 0;
 #if NET8_0_OR_GREATER
+        int i = 0;
         if (Vector256.IsHardwareAccelerated && text.Length >= Vector256<byte>.Count)
         {
             var va = Vector256.Create(a);
@@ -116,12 +116,15 @@ internal static class ClaimText
                 i += Vector256<byte>.Count;
             }
         }
-#endif
         for (; i < text.Length; i++)
         {
             if (text[i] == a || text[i] == b) return i;
         }
         return -1;
+#else
+        // Windows PowerShell: no tiering there, and System.Memory's search is vectorized.
+        return a == b ? text.IndexOf(a) : text.IndexOfAny(a, b);
+#endif
     }
 
     /// <summary>Does the text hold a byte outside ASCII (text whose case folding the byte test cannot follow)?</summary>

@@ -406,8 +406,8 @@ internal sealed class AzureActivityInterpreter : ShareInterpreter
 
     /// <summary>
     /// The key the fold pairs an operation's records by: <paramref name="first"/> in lower case, "|", <paramref name="operation"/>
-    /// as it is and "|" when there is one, and <paramref name="resource"/> in lower case. Made in one string: a fifth of the
-    /// records of an Activity Log export are candidates, and each made three before.
+    /// as it is and "|" when there is one, and <paramref name="resource"/> in lower case, made in one string (three before):
+    /// every candidate record of an Activity Log export makes one.
     /// </summary>
     internal static string FoldKey(string first, string? operation, string resource)
     {
