@@ -1,9 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Diagnostics.Tracing;
-using TransferDetect.Engine.Detection;
-using TransferDetect.Engine.Hosting;
-using TransferDetect.Engine.Sources;
 
 namespace TransferDetect.Bench;
 
@@ -25,14 +22,7 @@ internal static class JitLog
         var cpu0 = process.TotalProcessorTime;
         var threadCpu0 = ThreadsNow().ToDictionary(t => t, t => ThreadCpuSeconds(t) ?? 0);
         var sw = Stopwatch.StartNew();
-        var host = new CollectingScanHost();
-        var reader = new ShareLogReader(host, new ShareLogReaderOptions { Categories = new[] { TransferDetect.Engine.Model.ShareCategory.Snapshot } });
-        var detector = new ExternalShareDetector(TrustZone.Empty);
-        long findings = 0;
-        foreach (var e in reader.Read(new[] { dir }))
-        {
-            if (detector.Evaluate(e) != null) findings++;
-        }
+        var (records, findings, _, issues) = SnapshotScan.Once(dir);
         double wall = sw.Elapsed.TotalSeconds;
         var ended = DateTime.UtcNow;
         process.Refresh();
@@ -44,7 +34,7 @@ internal static class JitLog
         // Only what began during the scan: not this report's own code.
         var compiles = listener.Compiles().Where(c => c.Started < ended).ToList();
 
-        Console.WriteLine($"scan: {reader.Statistics.Records:N0} record(s), {findings} finding(s), {wall:N2} s wall, {cpu:N2} s CPU");
+        Console.WriteLine($"scan: {records:N0} record(s), {findings} finding(s), {wall:N2} s wall, {cpu:N2} s CPU");
         Console.WriteLine($"compiles: {compiles.Count:N0}, {compiles.Sum(c => c.Milliseconds):N0} ms from start to end of each (wall time, a compile the scan's threads preempt takes longer)");
         Console.WriteLine("by tier:");
         foreach (var g in compiles.GroupBy(c => c.Tier).OrderBy(g => g.Key))
@@ -71,7 +61,7 @@ internal static class JitLog
             Console.Error.WriteLine("bench jit: the runtime reported no compile");
             return 1;
         }
-        return host.Issues.Count > 0 ? 1 : 0;
+        return issues > 0 ? 1 : 0;
     }
 
     /// <summary>The process's threads where the system lists them (Linux), none elsewhere.</summary>

@@ -34,7 +34,7 @@ switch (command)
                 var proc = Process.GetCurrentProcess();
                 var cpu0 = proc.TotalProcessorTime;
                 var sw = Stopwatch.StartNew();
-                var reader = new ShareLogReader(new CollectingScanHost(), SnapshotScan());
+                var reader = new ShareLogReader(new CollectingScanHost(), SnapshotScan.Options());
                 long n = 0;
                 foreach (var _ in reader.Read(new[] { args[1] })) n++;
                 proc.Refresh();
@@ -132,7 +132,7 @@ static int Scan(string dir, int repeats, bool expectShares = false)
             // (b) Get-SnapshotShareEvent | Find-ExternalShare, through the engine.
             sw.Restart();
             var host = new CollectingScanHost();
-            var reader = new ShareLogReader(host, SnapshotScan(threads));
+            var reader = new ShareLogReader(host, SnapshotScan.Options(threads));
             var detector = new ExternalShareDetector(TrustZone.Empty);
             long found = 0;
             foreach (var e in reader.Read(new[] { dir }))
@@ -186,24 +186,12 @@ static int Once(string dir, bool scan)
     }
     else
     {
-        var host = new CollectingScanHost();
-        var reader = new ShareLogReader(host, SnapshotScan());
-        var detector = new ExternalShareDetector(TrustZone.Empty);
-        foreach (var e in reader.Read(new[] { dir }))
-        {
-            if (detector.Evaluate(e) != null) findings++;
-        }
-        records = reader.Statistics.Records;
-        bytes = reader.Statistics.BytesRead;
-        if (host.Issues.Count > 0) return 1;
+        (records, findings, bytes, int issues) = SnapshotScan.Once(dir);
+        if (issues > 0) return 1;
     }
     Console.WriteLine($"{records} {findings} {bytes}");
     return 0;
 }
-
-// The semantics of Get-SnapshotShareEvent: the snapshot category, every provider recognised by content.
-static ShareLogReaderOptions SnapshotScan(int threads = 0) =>
-    new() { MaxParallelFiles = threads, Categories = new[] { TransferDetect.Engine.Model.ShareCategory.Snapshot } };
 
 // The table of IO/Needle.cs (Needle.Ranks), from the log files under dir.
 static void ByteRanks(string dir)
