@@ -39,7 +39,7 @@ internal static class ProviderCorpus
         Directory.CreateDirectory(dir);
         var rows = new List<string>();
         // (b) first: the reader's first round in this process, the scan a runbook makes; the runtime is still optimizing the
-        // readers for several rounds (README, "The first scan"), so the best of the rounds is the steadier figure.
+        // readers for several rounds (bench/README.md, "The first scan"), so the best of the rounds is the steadier figure.
         Console.WriteLine($"{"provider",-10}{"files",6}{"MB",9}{"records",12}{"shares",8}{"(a) MB/s",10}{"(b) first",10}{"(b) MB/s",10}{"records/s",12}{"(b)/(a)",9}");
         foreach (var (name, write) in new (string, Func<Random, int, StringBuilder, bool, int>)[] { ("Azure", Azure), ("M365", M365), ("Gcp", Gcp) })
         {

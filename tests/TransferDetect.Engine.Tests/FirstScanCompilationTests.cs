@@ -14,7 +14,7 @@ namespace TransferDetect.Engine.Tests;
 /// <summary>
 /// The methods a scan runs once a record or more often are compiled optimized from their first call (Jit.Optimized).
 /// Left to tiering they ran unoptimized, then instrumented code for most of a first scan, the only scan a runbook
-/// makes (README, "The first scan", has the measurements). Dropping the mark changes no answer, so only this test
+/// makes (bench/README.md, "The first scan", has the measurements). Dropping the mark changes no answer, so only this test
 /// notices.
 /// </summary>
 public class FirstScanCompilationTests
